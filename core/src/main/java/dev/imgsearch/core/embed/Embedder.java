@@ -1,0 +1,29 @@
+package dev.imgsearch.core.embed;
+
+import dev.imgsearch.core.store.MetricType;
+
+/**
+ * A neural model that turns inputs into vectors of a fixed {@link #dimension()}. See {@link ImageEmbedder},
+ * {@link TextEmbedder} and {@link MultimodalEmbedder} (both, in one vector space, like CLIP).
+ *
+ * <p><b>Thread safety.</b> Implementations are safe for concurrent use by several threads unless their Javadoc
+ * says otherwise. {@link #close()} releases native memory; calls after it raise
+ * {@link dev.imgsearch.core.ClosedException}.
+ */
+public interface Embedder extends AutoCloseable {
+
+  /** Identifies the model and its weights, e.g. {@code "openai/clip-vit-base-patch32"}; stored in index manifests. */
+  String modelId();
+
+  /** The length of every vector this embedder returns. */
+  int dimension();
+
+  /** Whether returned vectors have unit L2 norm. */
+  boolean normalized();
+
+  /** The metric the model's vectors are meant to be compared with. */
+  MetricType metric();
+
+  @Override
+  void close();
+}

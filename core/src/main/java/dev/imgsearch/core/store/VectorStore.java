@@ -1,0 +1,97 @@
+package dev.imgsearch.core.store;
+
+import dev.imgsearch.core.CollectionNotFoundException;
+import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.SchemaException;
+import dev.imgsearch.core.StoreUnavailableException;
+import dev.imgsearch.core.filter.Filter;
+import java.util.List;
+
+/**
+ * A store of collections of vectors with scalar fields, searched by similarity: the SDK's one storage API,
+ * implemented in memory ({@code InMemoryVectorStore}), on Lucene and on Milvus. Every implementation passes the
+ * same contract test ({@code VectorStoreContract} in core's test-jar) and gives the same ids and scores for an
+ * exact (FLAT) search, so moving from one store to another changes one line.
+ *
+ * <p><b>Semantics shared by every store.</b> Scores are Milvus's (see {@link MetricType}). Values are checked
+ * against the schema before anything is written ({@link FieldSpec#coerce}): a wrong dimension, a NaN, an
+ * unknown field (without dynamic fields) or a missing primary key fails the whole batch with an
+ * {@link InvalidInputException} and writes nothing. Filters naming a field the collection does not know fail
+ * with a {@link SchemaException}. A missing collection raises {@link CollectionNotFoundException}. Output field
+ * {@code "*"} means every scalar and dynamic field; vectors are returned only when named.
+ *
+ * <p><b>Thread safety.</b> Implementations are safe for concurrent use by several threads.
+ *
+ * <p><b>Durability.</b> Writes are visible to searches once the call returns (stores with eventual consistency
+ * say otherwise in their Javadoc) and durable after {@link #flush(String)} or {@link #close()}.
+ */
+public interface VectorStore extends AutoCloseable {
+
+  /**
+   * Creates a collection. Creating one that exists with an equal spec does nothing.
+   *
+   * @throws SchemaException when a collection of that name exists with a different spec
+   */
+  void createCollection(CollectionSpec spec);
+
+  boolean hasCollection(String collection);
+
+  /** The collection names, sorted. */
+  List<String> listCollections();
+
+  /** @throws CollectionNotFoundException when it does not exist */
+  CollectionSpec describeCollection(String collection);
+
+  /** Drops a collection and all its rows; returns false when there was none. */
+  boolean dropCollection(String collection);
+
+  /** The number of rows. */
+  long count(String collection);
+
+  /**
+   * Inserts rows. With auto id the rows must not carry the primary key and the store generates it; otherwise
+   * every row must carry it. Inserting a key that exists already is not checked by every store (Milvus keeps
+   * both rows): use {@link #upsert} to replace.
+   *
+   * @return the primary keys of the inserted rows, in order ({@link Long} or {@link String})
+   */
+  List<Object> insert(String collection, List<Row> rows);
+
+  /** Inserts rows, replacing any row with the same primary key. Every row must carry its primary key. */
+  void upsert(String collection, List<Row> rows);
+
+  /**
+   * The rows with these primary keys, in the order of {@code ids}; keys that do not exist are left out.
+   *
+   * @param outputFields fields to return besides the primary key; {@code "*"} for all scalar and dynamic fields
+   */
+  List<Row> get(String collection, List<?> ids, List<String> outputFields);
+
+  /** Deletes the rows with these primary keys; keys that do not exist are ignored. */
+  void delete(String collection, List<?> ids);
+
+  /** Deletes every row that matches the filter. */
+  void deleteWhere(String collection, Filter filter);
+
+  /**
+   * Searches; the result has one list of hits per query vector, best first, at most {@code topK} each.
+   *
+   * @throws InvalidInputException when a query vector has the wrong dimension or holds NaN or infinity
+   */
+  List<List<Hit>> search(SearchRequest request);
+
+  /** The rows matching a filter, ordered by primary key, paged by limit and offset. */
+  List<Row> query(QueryRequest request);
+
+  /** Makes every write to the collection so far durable. */
+  void flush(String collection);
+
+  /**
+   * Releases what the store holds (connections, files, threads), after making writes durable. Calling any
+   * method afterwards raises {@link dev.imgsearch.core.ClosedException}; closing twice does nothing.
+   *
+   * @throws StoreUnavailableException when pending writes could not be made durable
+   */
+  @Override
+  void close();
+}
