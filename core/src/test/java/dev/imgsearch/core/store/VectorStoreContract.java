@@ -435,7 +435,8 @@ public abstract class VectorStoreContract {
     CollectionSpec spec = richSpec();
     store.createCollection(spec);
     Row row = Row.builder().put("pk", "w").put("i32", (short) 7).put("i64", 42).put("f32", 1.5d).put("f64", 2)
-        .put("flag", true).put("name", "n").put("meta", Map.of("k", 1)).put("image", new float[8]).put("text", new float[4])
+        .put("flag", true).put("name", "n").put("meta", Map.of("k", 1)).put("image", new float[8])
+        .put("text", new float[4])
         .build();
     store.insert(spec.name(), List.of(row));
     Row got = store.get(spec.name(), List.of("w"), List.of("*")).get(0);

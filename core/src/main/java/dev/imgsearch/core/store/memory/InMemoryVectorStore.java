@@ -164,7 +164,8 @@ public final class InMemoryVectorStore implements VectorStore {
       if (ownFile) {
         changesInFile = changesNow;
       }
-      LOG.debug("Saved {} collections to {} in {} ms", snapshot.size(), target, (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("Saved {} collections to {} in {} ms", snapshot.size(), target,
+          (System.nanoTime() - start) / 1_000_000);
     }
   }
 
