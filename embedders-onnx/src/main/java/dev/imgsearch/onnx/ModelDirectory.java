@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.core.image.Resampling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,44 +95,80 @@ final class ModelDirectory {
   }
 
   /**
-   * The recipe a {@code preprocessor_config.json} describes, for the CLIP families: CLIPImageProcessor (resize
-   * the shortest side, centre crop) is OpenAI CLIP's recipe, ChineseCLIPImageProcessor with a height x width size
-   * (resize straight to it) is Chinese-CLIP's. The normalisation constants must be CLIP's.
+   * The recipe a {@code preprocessor_config.json} describes. When it is the OpenAI CLIP recipe (shortest side, centre
+   * crop of the same size, bicubic, CLIP mean/std) or Chinese-CLIP's (straight to a square, bicubic, CLIP mean/std),
+   * the reference recipe of that family is used (RGB conversion where the reference does it); any other
+   * combination of size, crop, resample (nearest, bilinear, bicubic), rescale factor, mean and std is built as
+   * it says.
    */
   static Optional<ImageRecipe> recipeOf(JsonObject config, Path where) {
     String type = string(config, "image_processor_type").orElse(string(config, "feature_extractor_type").orElse(""));
     boolean chinese = type.startsWith("ChineseCLIP");
-    if (!type.startsWith("CLIP") && !chinese) {
+    JsonElement size = config.get("size");
+    if (size == null || size.isJsonNull()) {
       return Optional.empty();
     }
-    checkClipNormalisation(config, where);
     int resample = config.has("resample") ? config.get("resample").getAsInt() : 3;
-    if (resample != 3) {
-      throw unsupported(where, "resample " + resample + " (only 3, bicubic, as CLIP)");
-    }
-    JsonElement size = config.get("size");
-    if (size == null) {
-      throw unsupported(where, "no size");
-    }
-    if (size.isJsonPrimitive() || size.getAsJsonObject().has("shortest_edge")) {
+    Resampling filter = switch (resample) {
+      case 0 -> Resampling.NEAREST;
+      case 2 -> Resampling.BILINEAR;
+      case 3 -> Resampling.BICUBIC;
+      default -> throw unsupported(where, "resample " + resample + " (supported: 0 nearest, 2 bilinear, 3 bicubic)");
+    };
+    boolean doCrop = !config.has("do_center_crop") || config.get("do_center_crop").getAsBoolean();
+    boolean doNormalize = !config.has("do_normalize") || config.get("do_normalize").getAsBoolean();
+    double rescale = config.has("rescale_factor") ? config.get("rescale_factor").getAsDouble() : 1 / 255.0;
+    double[] mean = doNormalize ? triple(config, "image_mean", CLIP_MEAN) : new double[] {0, 0, 0};
+    double[] std = doNormalize ? triple(config, "image_std", CLIP_STD) : new double[] {1, 1, 1};
+    boolean clipNorm = doNormalize && close(mean, CLIP_MEAN) && close(std, CLIP_STD)
+        && Math.abs(rescale * 255 - 1) < 1e-6;
+    int crop = cropOf(config).orElse(-1);
+    ImageRecipe.Builder b = ImageRecipe.builder();
+    String name;
+    if (size.isJsonPrimitive() && chinese || size.isJsonObject() && size.getAsJsonObject().has("height")) {
+      int h = size.isJsonPrimitive() ? size.getAsInt() : size.getAsJsonObject().get("height").getAsInt();
+      int w = size.isJsonPrimitive() ? h : size.getAsJsonObject().get("width").getAsInt();
+      if (clipNorm && h == w && filter == Resampling.BICUBIC && (!doCrop || crop < 0 || crop == h)) {
+        return Optional.of(ImageRecipe.chineseClip(h));
+      }
+      b.resizeTo(w, h, filter);
+      name = "hf-resize-" + w + "x" + h;
+    } else {
       int edge = size.isJsonPrimitive() ? size.getAsInt() : size.getAsJsonObject().get("shortest_edge").getAsInt();
-      int crop = cropOf(config).orElse(edge);
-      boolean doCrop = !config.has("do_center_crop") || config.get("do_center_crop").getAsBoolean();
-      if (chinese && !doCrop) {
-        return Optional.of(ImageRecipe.chineseClip(edge));
+      if (clipNorm && filter == Resampling.BICUBIC && doCrop && (crop < 0 || crop == edge)) {
+        return Optional.of(ImageRecipe.openAiClip(edge));
       }
-      if (!doCrop || crop != edge) {
-        throw unsupported(where, "shortest edge " + edge + " with crop " + (doCrop ? crop : "none"));
+      if (!doCrop) {
+        throw unsupported(where, "a shortest-edge resize without a crop (images of varying size)");
       }
-      return Optional.of(ImageRecipe.openAiClip(edge));
+      b.resizeShortestSide(edge, filter);
+      name = "hf-shortest-" + edge;
     }
-    JsonObject hw = size.getAsJsonObject();
-    int h = hw.get("height").getAsInt();
-    int w = hw.get("width").getAsInt();
-    if (h != w) {
-      throw unsupported(where, "a non-square size " + w + "x" + h);
+    if (doCrop && crop > 0) {
+      b.centerCrop(crop, crop);
+      name += "-crop-" + crop;
     }
-    return Optional.of(ImageRecipe.chineseClip(h));
+    return Optional.of(b.convertToRgbFirst().normalize(1 / rescale, mean, std).build(name));
+  }
+
+  private static final double[] CLIP_MEAN = {0.48145466, 0.4578275, 0.40821073};
+  private static final double[] CLIP_STD = {0.26862954, 0.26130258, 0.27577711};
+
+  private static double[] triple(JsonObject config, String key, double[] fallback) {
+    if (!config.has(key)) {
+      return fallback;
+    }
+    var a = config.getAsJsonArray(key);
+    return new double[] {a.get(0).getAsDouble(), a.get(1).getAsDouble(), a.get(2).getAsDouble()};
+  }
+
+  private static boolean close(double[] a, double[] b) {
+    for (int i = 0; i < 3; i++) {
+      if (Math.abs(a[i] - b[i]) > 1e-6) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Optional<Integer> cropOf(JsonObject config) {
@@ -145,26 +182,9 @@ final class ModelDirectory {
     return Optional.of(crop.getAsJsonObject().get("height").getAsInt());
   }
 
-  private static void checkClipNormalisation(JsonObject config, Path where) {
-    double[] mean = {0.48145466, 0.4578275, 0.40821073};
-    double[] std = {0.26862954, 0.26130258, 0.27577711};
-    for (String key : List.of("image_mean", "image_std")) {
-      if (!config.has(key)) {
-        continue;
-      }
-      double[] expected = key.equals("image_mean") ? mean : std;
-      var values = config.getAsJsonArray(key);
-      for (int i = 0; i < 3; i++) {
-        if (Math.abs(values.get(i).getAsDouble() - expected[i]) > 1e-6) {
-          throw unsupported(where, key + " " + values);
-        }
-      }
-    }
-  }
-
   private static ModelException unsupported(Path where, String what) {
-    return new ModelException(where + " asks for " + what + ", which is not one of the CLIP recipes. Pass the "
-        + "recipe to the builder (recipe(ImageRecipe...)) to use this model.");
+    return new ModelException(where + " asks for " + what + ", which this SDK cannot reproduce. Pass the recipe "
+        + "to the builder (recipe(ImageRecipe.builder()...)) to use this model.");
   }
 
   static Optional<String> string(JsonObject o, String key) {
