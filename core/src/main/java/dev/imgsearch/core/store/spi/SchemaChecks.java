@@ -3,6 +3,7 @@ package dev.imgsearch.core.store.spi;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.filter.Filter;
+import dev.imgsearch.core.filter.FilterValidation;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
@@ -48,7 +49,12 @@ public final class SchemaChecks {
     return checked;
   }
 
-  private static Map<String, Object> checkRow(CollectionSpec spec, Row row, KeyRule keys, int index) {
+  /**
+   * Checks and converts one row, as {@link #checkRows} does for each row of a batch.
+   *
+   * @param index the row's position in its batch, for the message
+   */
+  public static Map<String, Object> checkRow(CollectionSpec spec, Row row, KeyRule keys, int index) {
     if (row == null) {
       throw new InvalidInputException("Row " + index + " of the batch for collection '" + spec.name() + "' is null; "
           + "remove it from the batch.");
@@ -120,24 +126,14 @@ public final class SchemaChecks {
   }
 
   /**
-   * Checks that every field a filter names is known to the collection ({@link CollectionSpec#knowsField}) and is
-   * not a vector. A null filter passes.
+   * Checks a filter against the collection's schema with {@link FilterValidation#check}: known fields only, no
+   * vector fields, literals that suit their fields. A null filter passes.
    *
    * @throws SchemaException naming the field and the collection's fields
    */
   public static void checkFilter(CollectionSpec spec, Filter filter) {
-    if (filter == null) {
-      return;
-    }
-    for (String name : filter.fields()) {
-      if (!spec.knowsField(name)) {
-        throw new SchemaException("The filter names field '" + name + "', which collection '" + spec.name()
-            + "' does not have; its fields are " + fieldNames(spec) + ". Fix the field name in the filter.");
-      }
-      if (spec.field(name).map(FieldSpec::isVector).orElse(false)) {
-        throw new SchemaException("The filter names vector field '" + name + "' of collection '" + spec.name()
-            + "'; filters can only compare scalar and dynamic fields.");
-      }
+    if (filter != null) {
+      FilterValidation.check(filter, spec);
     }
   }
 
