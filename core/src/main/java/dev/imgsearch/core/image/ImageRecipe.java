@@ -231,15 +231,18 @@ public final class ImageRecipe {
       throw new IllegalArgumentException("a " + img.width + "x" + img.height + " image would be resized to "
           + newWidth + "x" + newHeight + " by recipe " + id + "; use images at least a few pixels on each side");
     }
-    img = img.resize(newWidth, newHeight, resampling);
     if (cropWidth > 0) {
-      if (cropWidth > img.width || cropHeight > img.height) {
+      if (cropWidth > newWidth || cropHeight > newHeight) {
         throw new IllegalArgumentException("recipe " + id + " crops " + cropWidth + "x" + cropHeight + " from a "
-            + img.width + "x" + img.height + " image; resize to at least the crop size");
+            + newWidth + "x" + newHeight + " image; resize to at least the crop size");
       }
-      int top = (int) Math.rint((img.height - cropHeight) / 2.0);
-      int left = (int) Math.rint((img.width - cropWidth) / 2.0);
-      img = img.crop(left, top, cropWidth, cropHeight);
+      // torchvision CenterCrop: int(round((h - ch) / 2.0)), Python's round is half to even like Math.rint
+      int top = (int) Math.rint((newHeight - cropHeight) / 2.0);
+      int left = (int) Math.rint((newWidth - cropWidth) / 2.0);
+      // resize then crop, computing only the cropped pixels (bit-identical to resizing everything)
+      img = img.resizeAndCrop(newWidth, newHeight, resampling, left, top, cropWidth, cropHeight);
+    } else {
+      img = img.resize(newWidth, newHeight, resampling);
     }
     return img.convertToRgb();
   }

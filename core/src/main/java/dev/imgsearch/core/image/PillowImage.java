@@ -294,20 +294,30 @@ final class PillowImage {
    * alpha are resized premultiplied (RGBA to RGBa and back, LA to La and back) unless the filter is NEAREST.
    */
   PillowImage resize(int newWidth, int newHeight, Resampling filter) {
+    return resizeAndCrop(newWidth, newHeight, filter, 0, 0, newWidth, newHeight);
+  }
+
+  /**
+   * {@code resize(newWidth, newHeight, filter).crop(left, top, cropWidth, cropHeight)}, bit for bit, computing only
+   * the cropped pixels.
+   */
+  PillowImage resizeAndCrop(int newWidth, int newHeight, Resampling filter, int left, int top, int cropWidth,
+      int cropHeight) {
     if (newWidth < 1 || newHeight < 1) {
       throw new IllegalArgumentException("cannot resize to " + newWidth + "x" + newHeight);
     }
     if (newWidth == width && newHeight == height) {
-      return this;
+      return crop(left, top, cropWidth, cropHeight);
     }
     Resampling f = mode == Mode.P ? Resampling.NEAREST : filter;
     boolean premultiply = (mode == Mode.RGBA || mode == Mode.LA) && f != Resampling.NEAREST;
     byte[] in = premultiply ? premultiplied() : data;
-    byte[] out = PillowResize.resample(in, width, height, mode.bands, newWidth, newHeight, f);
+    byte[] out = PillowResize.resampleWindow(in, width, height, mode.bands, newWidth, newHeight, f, left, top,
+        cropWidth, cropHeight);
     if (premultiply) {
       unpremultiply(out, mode.bands);
     }
-    return new PillowImage(mode, newWidth, newHeight, out);
+    return new PillowImage(mode, cropWidth, cropHeight, out);
   }
 
   /** Pillow's {@code crop((left, top, left + w, top + h))} of a box inside the image. */
