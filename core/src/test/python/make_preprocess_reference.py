@@ -148,6 +148,7 @@ def make_images() -> None:
     first = Image.new("RGB", (64, 48), (220, 30, 30))
     second = Image.new("RGB", (64, 48), (30, 30, 220))
     first.save(IMAGES / "two_frames_64x48.gif", save_all=True, append_images=[second], duration=100, loop=0)
+    first.save(IMAGES / "two_pages_64x48.tif", save_all=True, append_images=[second], compression="tiff_lzw")
     (IMAGES / "not_an_image.txt").write_text("This is a text file, not an image.\n")
     (IMAGES / "vector.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n')

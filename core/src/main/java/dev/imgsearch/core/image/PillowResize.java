@@ -73,35 +73,36 @@ final class PillowResize {
 
   private static byte[] nearest(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight,
       int wx, int wy, int ww, int wh) {
-    double scaleX = (double) inWidth / outWidth;
-    double scaleY = (double) inHeight / outHeight;
-    // Positions are accumulated from the first output pixel, as Pillow does, so the rounding is the same.
-    int[] xin = new int[ww];
-    double xo = scaleX * 0.5;
-    for (int x = 0; x < wx + ww; x++) {
-      if (x >= wx) {
-        int xi = coord(xo);
-        xin[x - wx] = xi >= 0 && xi < inWidth ? xi * bands : -1;
-      }
-      xo += scaleX;
-    }
+    int[] xs = nearestIndices(inWidth, outWidth, wx, ww);
+    int[] ys = nearestIndices(inHeight, outHeight, wy, wh);
     byte[] out = new byte[ww * wh * bands];
-    double yo = scaleY * 0.5;
-    int inStride = inWidth * bands;
-    for (int y = 0; y < wy + wh; y++) {
-      int yi = coord(yo);
-      if (y >= wy && yi >= 0 && yi < inHeight) {
-        int rowIn = yi * inStride;
-        int o = (y - wy) * ww * bands;
-        for (int x = 0; x < ww; x++, o += bands) {
-          if (xin[x] >= 0) {
-            System.arraycopy(in, rowIn + xin[x], out, o, bands);
-          }
-        }
+    for (int y = 0, o = 0; y < wh; y++) {
+      int rowIn = ys[y] * inWidth;
+      for (int x = 0; x < ww; x++, o += bands) {
+        System.arraycopy(in, (rowIn + xs[x]) * bands, out, o, bands);
       }
-      yo += scaleY;
     }
     return out;
+  }
+
+  /**
+   * The source index each output pixel {@code start .. start + count - 1} of a NEAREST resize from inSize to outSize
+   * samples: Pillow's {@code ImagingScaleAffine} accumulates the position {@code scale / 2 + i * scale} in double
+   * from the first pixel, and truncates. (Pillow would leave a pixel whose position fell outside the source black;
+   * for a plain resize the positions stay inside, so the index is merely clamped.)
+   */
+  static int[] nearestIndices(int inSize, int outSize, int start, int count) {
+    double scale = (double) inSize / outSize;
+    int[] indices = new int[count];
+    double pos = scale * 0.5;
+    for (int i = 0; i < start + count; i++) {
+      if (i >= start) {
+        int index = coord(pos);
+        indices[i - start] = index < 0 ? 0 : index >= inSize ? inSize - 1 : index;
+      }
+      pos += scale;
+    }
+    return indices;
   }
 
   /** Pillow's {@code COORD}: -1 for negative positions, else truncation. */

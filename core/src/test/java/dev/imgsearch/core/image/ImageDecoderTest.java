@@ -101,9 +101,11 @@ class ImageDecoderTest {
     assertThat(k / (px.length / 4.0)).as("mean K stays close to 0 after JPEG compression").isLessThan(3);
   }
 
-  @Test
-  void multiFrameGifGivesTheFirstFrame() {
-    BufferedImage image = decode("two_frames_64x48.gif");
+  @ParameterizedTest
+  @ValueSource(strings = {"two_frames_64x48.gif", "two_pages_64x48.tif"})
+  void multiImageFilesGiveTheFirstImage(String name) {
+    // first image red (220, 30, 30), second blue (30, 30, 220)
+    BufferedImage image = decode(name);
     int rgb = image.getRGB(32, 24);
     assertThat((rgb >> 16) & 0xFF).isGreaterThan(200);
     assertThat(rgb & 0xFF).isLessThan(60);
