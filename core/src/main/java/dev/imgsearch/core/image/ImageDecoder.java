@@ -253,7 +253,12 @@ public final class ImageDecoder {
       throw failure(input, format, e, warnings);
     }
     if (warnings.stream().anyMatch(ImageDecoder::saysTruncated)) {
-      throw truncated(input, format, warnings.toString(), null);
+      // The JDK's JPEG decoder fills a missing end with grey and only warns; Pillow refuses such files. But the same
+      // warnings come for damaged scan data in a complete file, which Pillow decodes: the byte structure decides.
+      Completeness structure = structureOf(input, format);
+      if (structure == null || structure == Completeness.TRUNCATED) {
+        throw truncated(input, format, warnings.toString(), null);
+      }
     }
     if (!warnings.isEmpty() && LOG.isDebugEnabled()) {
       LOG.debug("{}: decoded with warnings {}", input.description(), warnings);
