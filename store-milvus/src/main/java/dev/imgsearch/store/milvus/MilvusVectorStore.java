@@ -12,6 +12,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
+import dev.imgsearch.core.filter.FilterValidation;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
@@ -377,9 +378,6 @@ public final class MilvusVectorStore implements VectorStore {
   /** Validates and converts rows to the SDK's JSON rows, split into batches under {@code maxBatchBytes}. */
   private List<List<JsonObject>> convert(CollectionSpec spec, List<Row> rows, boolean insert) {
     Objects.requireNonNull(rows, "rows");
-    if (rows.isEmpty()) {
-      throw new InvalidInputException("No rows to write to '" + spec.name() + "'; pass at least one row.");
-    }
     List<List<JsonObject>> batches = new ArrayList<>();
     List<JsonObject> current = new ArrayList<>();
     long currentBytes = 0;
@@ -395,7 +393,9 @@ public final class MilvusVectorStore implements VectorStore {
       current.add(json);
       currentBytes += bytes[0];
     }
-    batches.add(current);
+    if (!current.isEmpty()) {
+      batches.add(current);
+    }
     return batches;
   }
 
@@ -524,7 +524,7 @@ public final class MilvusVectorStore implements VectorStore {
     for (List<SearchResp.SearchResult> results : resp.getSearchResults()) {
       List<Hit> hits = new ArrayList<>(results.size());
       for (SearchResp.SearchResult r : results) {
-        Map<String, Object> fields = fromEntity(spec, r.getEntity());
+        Map<String, Object> fields = fromEntity(spec, r.getEntity(), outputFields);
         fields.remove(pk);
         hits.add(new Hit(r.getId(), r.getScore(), fields));
       }
@@ -589,7 +589,7 @@ public final class MilvusVectorStore implements VectorStore {
           () -> client.get(GetReq.builder().collectionName(collection).ids(chunk).outputFields(outputFields).build()))
           .getGetResults();
       for (QueryResp.QueryResult r : results) {
-        Map<String, Object> values = fromEntity(spec, r.getEntity());
+        Map<String, Object> values = fromEntity(spec, r.getEntity(), outputFields);
         Object key = values.get(pk);
         Row.Builder b = Row.builder().put(pk, key);
         values.forEach((k, v) -> {
@@ -610,15 +610,26 @@ public final class MilvusVectorStore implements VectorStore {
     return rows;
   }
 
-  /** Converts an entity from the SDK (gson JSON, List<Float> vectors) to core's value types. */
-  private static Map<String, Object> fromEntity(CollectionSpec spec, Map<String, Object> entity) {
+  /**
+   * Converts an entity from the SDK (gson JSON, List<Float> vectors) to core's value types, keeping the primary key
+   * and the requested fields only (servers differ in what else they send back).
+   */
+  private static Map<String, Object> fromEntity(CollectionSpec spec, Map<String, Object> entity,
+      List<String> requested) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (entity == null) {
       return out;
     }
+    boolean anyDynamic = requested.contains("$meta");
+    String pk = spec.primaryKey().name();
     for (Map.Entry<String, Object> e : entity.entrySet()) {
       Object v = e.getValue();
       FieldSpec field = spec.field(e.getKey()).orElse(null);
+      boolean wanted = e.getKey().equals(pk) || requested.contains(e.getKey())
+          || (field == null && anyDynamic && !e.getKey().equals("$meta"));
+      if (!wanted) {
+        continue;
+      }
       if (v instanceof JsonElement j) {
         v = SchemaMapper.toJava(j);
       } else if (field != null && field.isVector() && v instanceof List<?> list) {
@@ -640,12 +651,7 @@ public final class MilvusVectorStore implements VectorStore {
     if (filter == null) {
       return "";
     }
-    for (String field : filter.fields()) {
-      if (!spec.knowsField(field)) {
-        throw new SchemaException("The filter '" + filter.toExpression() + "' names field '" + field + "', which "
-            + "collection '" + spec.name() + "' does not have (its fields: " + fieldNames(spec) + ").");
-      }
-    }
+    FilterValidation.check(filter, spec);
     return filter.toExpression();
   }
 
@@ -655,6 +661,9 @@ public final class MilvusVectorStore implements VectorStore {
    */
   private static List<String> outputFields(CollectionSpec spec, List<String> requested) {
     Set<String> out = new LinkedHashSet<>();
+    if (requested.isEmpty()) {
+      out.add(spec.primaryKey().name()); // Milvus reads an empty list as "every field"
+    }
     for (String name : requested) {
       if ("*".equals(name)) {
         spec.scalarFields().forEach(f -> out.add(f.name()));
