@@ -107,6 +107,20 @@ final class MilvusLiteServer implements AutoCloseable {
     process = null;
   }
 
+  /** Kills the process at once (SIGKILL), as a crash would; the data directory stays. */
+  synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    process = null;
+  }
+
   /** Starts the process again on the same port and data directory, and waits until it answers. */
   synchronized void restart() {
     stop();
