@@ -247,8 +247,11 @@ final class FilterParser {
     }
     Comparison.Operator operator = operator(op.type);
     if (leftField != null && rightValue == null) {
-      throw error(right.start, "comparing two fields ('" + leftField + "' and '" + name(right) + "') is not "
-          + "supported; compare a field with a value.");
+      throw error(right.start, "comparing two fields ('" + leftField + "' and '"
+          + source.substring(right.start, right.end) + "') is not supported; compare a field with a value.");
+    }
+    if (rightValue == null) {
+      name(right);
     }
     if (leftField == null && rightValue != null) {
       throw error(left.start, "a comparison needs a field name on one side; both sides are values.");
@@ -402,8 +405,14 @@ final class FilterParser {
     }
   }
 
+  /** The field name an identifier token spells, checked (not a reserved word, not too long). */
   private String name(Token identifier) {
-    return source.substring(identifier.start, identifier.end);
+    String name = source.substring(identifier.start, identifier.end);
+    try {
+      return Values.field(name);
+    } catch (InvalidInputException e) {
+      throw error(identifier.start, e.getMessage());
+    }
   }
 
   private Token peek() {

@@ -17,9 +17,14 @@ public final class FilterValidation {
   private FilterValidation() {}
 
   /**
+   * Checks {@code filter} against {@code spec}; a null filter (no filter) passes.
+   *
    * @throws SchemaException naming the first unknown or mismatched field, with the collection's fields
    */
   public static void check(Filter filter, CollectionSpec spec) {
+    if (filter == null) {
+      return;
+    }
     check(Node.adopt(filter), filter, spec);
   }
 

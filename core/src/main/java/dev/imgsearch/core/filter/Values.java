@@ -21,9 +21,16 @@ final class Values {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
-  /** Keyword spellings of the filter language (Milvus's lexer knows lower and upper case, and True/False). */
+  /**
+   * Words that cannot name a field: the keywords of the filter language in the spellings Milvus's lexer knows
+   * (lower and upper case, and True/False), and the other keywords of Milvus's expression grammar, so that every
+   * filter that parses here also parses in Milvus.
+   */
   static final Set<String> KEYWORDS = ImmutableSet.of("and", "AND", "or", "OR", "not", "NOT", "in", "IN", "like",
-      "LIKE", "true", "True", "TRUE", "false", "False", "FALSE");
+      "LIKE", "true", "True", "TRUE", "false", "False", "FALSE", "exists", "EXISTS", "text_match", "TEXT_MATCH",
+      "phrase_match", "PHRASE_MATCH", "json_contains", "JSON_CONTAINS", "json_contains_all", "JSON_CONTAINS_ALL",
+      "json_contains_any", "JSON_CONTAINS_ANY", "array_contains", "ARRAY_CONTAINS", "array_contains_all",
+      "ARRAY_CONTAINS_ALL", "array_contains_any", "ARRAY_CONTAINS_ANY", "array_length", "ARRAY_LENGTH");
 
   /** Checks a field name: an identifier that is not a keyword. */
   static String field(String name) {
@@ -36,7 +43,7 @@ final class Values {
     }
     if (KEYWORDS.contains(name)) {
       throw new InvalidInputException("Invalid filter field name '" + name + "': it is a keyword of the filter "
-          + "language; rename the field.");
+          + "language (or of Milvus's expressions); rename the field.");
     }
     return name;
   }

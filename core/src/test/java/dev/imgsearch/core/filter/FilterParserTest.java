@@ -187,6 +187,8 @@ class FilterParserTest {
       "x ! in [1]                    | 2  | expected an operator after 'x'",
       "x like \"a\\\\\"              | 7  | ends with a lone backslash",
       "and == 1                      | 0  | expected a condition but found 'and'",
+      "exists == 1                   | 0  | keyword",
+      "1 < ARRAY_LENGTH              | 4  | keyword",
   })
   void errorsPointAtTheMistake(String expression, int position, String message) {
     FilterSyntaxException e = error(expression);
