@@ -15,6 +15,7 @@ import org.apache.lucene.document.DoubleField;
 import org.apache.lucene.document.FloatField;
 import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -96,10 +97,10 @@ final class FilterQueries {
       Query indexed = switch (c.operator()) {
         case EQ -> KeywordField.newExactQuery(sf, term);
         case NE -> minus(new FieldExistsQuery(sf), KeywordField.newExactQuery(sf, term));
-        case LT -> new TermRangeQuery(sf, null, term, true, false);
-        case LE -> new TermRangeQuery(sf, null, term, true, true);
-        case GT -> new TermRangeQuery(sf, term, null, false, true);
-        case GE -> new TermRangeQuery(sf, term, null, true, true);
+        case LT -> stringRange(sf, null, term, true, false);
+        case LE -> stringRange(sf, null, term, true, true);
+        case GT -> stringRange(sf, term, null, false, true);
+        case GE -> stringRange(sf, term, null, true, true);
       };
       return withLongStrings(indexed, field, c);
     }
@@ -204,12 +205,13 @@ final class FilterQueries {
     Query indexed;
     if (p.isExact()) {
       indexed = KeywordField.newExactQuery(sf, new BytesRef(p.literal()));
-    } else if (p.isPrefix()) {
-      indexed = p.literal().isEmpty() ? new FieldExistsQuery(sf) : new PrefixQuery(new Term(sf, p.literal()));
     } else {
       try {
-        indexed = new WildcardQuery(new Term(sf, p.toWildcard()));
-      } catch (TooComplexToDeterminizeException e) {
+        indexed = p.isPrefix()
+            ? (p.literal().isEmpty() ? new FieldExistsQuery(sf) : new PrefixQuery(new Term(sf, p.literal())))
+            : new WildcardQuery(new Term(sf, p.toWildcard()));
+      } catch (TooComplexToDeterminizeException | IllegalArgumentException e) {
+        // Lucene cannot compile an automaton for this pattern (too complex, or over ~1000 bytes long).
         indexed = new RowPredicateQuery(new FieldExistsQuery(sf), like, documents);
       }
     }
@@ -217,6 +219,19 @@ final class FilterQueries {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
+
+  /**
+   * A range of strings in code point order (the order of UTF-8 bytes); over doc values when a bound is too long
+   * for Lucene's term automaton (about 1000 bytes).
+   */
+  private static Query stringRange(String field, BytesRef lower, BytesRef upper, boolean includeLower,
+      boolean includeUpper) {
+    try {
+      return new TermRangeQuery(field, lower, upper, includeLower, includeUpper);
+    } catch (IllegalArgumentException | TooComplexToDeterminizeException e) {
+      return SortedSetDocValuesField.newSlowRangeQuery(field, lower, upper, includeLower, includeUpper);
+    }
+  }
 
   /** Adds the rows whose string value was too long to index, tested on the stored value. */
   private Query withLongStrings(Query indexed, String field, Filter node) {

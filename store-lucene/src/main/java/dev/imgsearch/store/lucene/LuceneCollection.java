@@ -446,25 +446,38 @@ final class LuceneCollection implements Closeable {
     return new BytesRef((String) a).compareTo(new BytesRef((String) b));
   }
 
-  /** The primary keys of documents (global ids), read from doc values. */
+  /** The primary keys of documents (global ids), read from doc values, each segment in document order. */
   Object[] primaryKeys(IndexReader reader, int[] docs) throws IOException {
     Object[] keys = new Object[docs.length];
     List<LeafReaderContext> leaves = reader.leaves();
     boolean longs = pk.type() == FieldType.INT64;
     String field = longs ? Documents.Kind.LONG.field(pk.name()) : Documents.Kind.STRING.field(pk.name());
-    for (int i = 0; i < docs.length; i++) {
-      LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(docs[i], leaves));
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(docs[x], docs[y]));
+    int currentLeaf = -1;
+    SortedNumericDocValues numbers = null;
+    SortedSetDocValues strings = null;
+    for (int i : order) {
+      int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
+      LeafReaderContext leaf = leaves.get(leafIndex);
       int local = docs[i] - leaf.docBase;
+      if (leafIndex != currentLeaf || (longs ? numbers.docID() : strings.docID()) > local) {
+        currentLeaf = leafIndex;
+        if (longs) {
+          numbers = DocValues.getSortedNumeric(leaf.reader(), field);
+        } else {
+          strings = DocValues.getSortedSet(leaf.reader(), field);
+        }
+      }
       if (longs) {
-        SortedNumericDocValues dv = DocValues.getSortedNumeric(leaf.reader(), field);
-        if (dv.advanceExact(local)) {
-          keys[i] = dv.nextValue();
+        if (numbers.advanceExact(local)) {
+          keys[i] = numbers.nextValue();
         }
-      } else {
-        SortedSetDocValues dv = DocValues.getSortedSet(leaf.reader(), field);
-        if (dv.advanceExact(local)) {
-          keys[i] = dv.lookupOrd(dv.nextOrd()).utf8ToString();
-        }
+      } else if (strings.advanceExact(local)) {
+        keys[i] = strings.lookupOrd(strings.nextOrd()).utf8ToString();
       }
     }
     return keys;
@@ -476,11 +489,19 @@ final class LuceneCollection implements Closeable {
    */
   private List<Map<String, Object>> loadRows(IndexSearcher s, int[] docs, OutputFields out) throws IOException {
     Set<String> load = out.allScalars() ? documents.allStoredFields() : documents.storedFieldsFor(out.named());
-    load.add(pk.name());
-    org.apache.lucene.index.StoredFields stored = s.storedFields();
     List<Map<String, Object>> rows = new ArrayList<>(docs.length);
-    for (int doc : docs) {
-      rows.add(documents.toRow(stored.document(doc, load)));
+    if (load.size() == 1) {
+      // The primary key only: doc values are cheaper than decompressing stored fields.
+      for (Object key : primaryKeys(s.getIndexReader(), docs)) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(pk.name(), key);
+        rows.add(row);
+      }
+    } else {
+      org.apache.lucene.index.StoredFields stored = s.storedFields();
+      for (int doc : docs) {
+        rows.add(documents.toRow(stored.document(doc, load)));
+      }
     }
     for (String name : out.named()) {
       FieldSpec f = spec.field(name).orElse(null);
