@@ -350,7 +350,7 @@ final class StoreFile {
   }
 
   private static List<Map<String, Object>> readRows(JsonReader r, CollectionSpec spec) throws IOException {
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
     r.beginArray();
     while (r.hasNext()) {
       Row.Builder b = Row.builder();
@@ -361,11 +361,11 @@ final class StoreFile {
         b.put(name, readValue(r, type, spec, name));
       }
       r.endObject();
-      rows.add(b.build());
+      // Every value is checked against the schema, as on insert.
+      rows.add(SchemaChecks.checkRow(spec, b.build(), KeyRule.REQUIRED, rows.size()));
     }
     r.endArray();
-    // Every value is checked against the schema, as on insert.
-    return SchemaChecks.checkRows(spec, rows, KeyRule.REQUIRED);
+    return rows;
   }
 
   private static Object readValue(JsonReader r, FieldType type, CollectionSpec spec, String name) throws IOException {

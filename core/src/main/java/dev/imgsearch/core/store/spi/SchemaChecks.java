@@ -49,7 +49,12 @@ public final class SchemaChecks {
     return checked;
   }
 
-  private static Map<String, Object> checkRow(CollectionSpec spec, Row row, KeyRule keys, int index) {
+  /**
+   * Checks and converts one row, as {@link #checkRows} does for each row of a batch.
+   *
+   * @param index the row's position in its batch, for the message
+   */
+  public static Map<String, Object> checkRow(CollectionSpec spec, Row row, KeyRule keys, int index) {
     if (row == null) {
       throw new InvalidInputException("Row " + index + " of the batch for collection '" + spec.name() + "' is null; "
           + "remove it from the batch.");
