@@ -4,6 +4,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.util.BytesRef;
@@ -37,6 +39,7 @@ import org.apache.lucene.util.NumericUtils;
  *       (integer, float, double, string, boolean) with points or terms and doc values. Declared fields have one
  *       kind; JSON and dynamic fields are indexed by the kind of each value;
  *   <li>{@code $dyn}: the dynamic fields as one JSON object;
+ *   <li>{@code $text:NAME}: the analysed text of full-text field NAME (BM25);
  *   <li>{@code $long}: the names of string fields whose value is too long for a Lucene term (over 32766 bytes of
  *       UTF-8); filters on those rows are evaluated on the stored value.
  * </ul>
@@ -47,6 +50,8 @@ final class Documents {
   static final String ID = "$id";
   static final String DYNAMIC = "$dyn";
   static final String LONG_STRINGS = "$long";
+  /** Prefix of the analysed text fields of {@link FullTextField}s. */
+  static final String TEXT_PREFIX = "$text:";
   /** The longest term Lucene indexes, in bytes of UTF-8. */
   static final int MAX_TERM_BYTES = 32766;
 
@@ -101,6 +106,11 @@ final class Documents {
       case BOOL -> List.of(Kind.BOOL);
       default -> List.of();
     };
+  }
+
+  /** The Lucene field of a full-text field. */
+  static String textField(String fullTextName) {
+    return TEXT_PREFIX + fullTextName;
   }
 
   /** The term that identifies a row by its primary key (a Long or a String, as checked). */
@@ -178,6 +188,9 @@ final class Documents {
     }
     if (!dynamic.isEmpty()) {
       doc.add(new StoredField(DYNAMIC, JsonValues.gson().toJson(dynamic)));
+    }
+    for (FullTextField ft : spec.fullTextFields()) {
+      doc.add(new TextField(textField(ft.name()), (String) row.get(ft.textField()), Field.Store.NO));
     }
     return doc;
   }
