@@ -117,7 +117,7 @@ final class LuceneCollection implements Closeable {
     this.file = file;
     this.spec = file.spec();
     this.pk = spec.primaryKey();
-    this.documents = new Documents(spec);
+    this.documents = new Documents(spec, file.plans());
     this.filters = new FilterQueries(documents);
     this.options = options;
     Map<String, Analyzer> perField = new HashMap<>();
@@ -203,7 +203,10 @@ final class LuceneCollection implements Closeable {
 
   private IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
     Map<String, KnnVectorsFormat> formats = new HashMap<>();
-    file.plans().forEach((field, plan) -> formats.put(field, plan.format()));
+    file.plans().forEach((field, plan) -> {
+      formats.put(field, plan.format());
+      formats.put(Documents.rawName(field), VectorPlan.exact().format());
+    });
     KnnVectorsFormat fallback = VectorPlan.exact().format();
     IndexWriterConfig config = new IndexWriterConfig(analyzer);
     config.setSimilarity(new BM25Similarity(BM25_K1, BM25_B));
@@ -474,9 +477,10 @@ final class LuceneCollection implements Closeable {
       VectorSearch.Accept accept, int window, int ef) throws IOException {
     int[] candidates = isExact(field)
         ? VectorSearch.scan(s, field.name(), field.metric(), query, accept, window + VectorSearch.EXACT_MARGIN)
-        : VectorSearch.graph(s, field.name(), query, filterQuery, Math.max(window, ef));
+        : VectorSearch.graph(s, documents.graphVectorField(field.name()),
+            documents.isNormalized(field.name()) ? Documents.unit(query) : query, filterQuery, Math.max(window, ef));
     IndexReader reader = s.getIndexReader();
-    float[][] vectors = VectorSearch.vectors(reader, field.name(), candidates);
+    float[][] vectors = VectorSearch.vectors(reader, documents.rawVectorField(field.name()), candidates);
     MetricType metric = field.metric();
     double[] scores = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
@@ -631,7 +635,7 @@ final class LuceneCollection implements Closeable {
     for (String name : out.named()) {
       FieldSpec f = spec.field(name).orElse(null);
       if (f != null && f.isVector()) {
-        float[][] vectors = VectorSearch.vectors(s.getIndexReader(), name, docs);
+        float[][] vectors = VectorSearch.vectors(s.getIndexReader(), documents.rawVectorField(name), docs);
         for (int i = 0; i < docs.length; i++) {
           if (vectors[i] != null) {
             rows.get(i).put(name, vectors[i]);
