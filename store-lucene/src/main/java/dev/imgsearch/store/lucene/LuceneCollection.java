@@ -78,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * One collection: its schema, its Lucene index (an {@link IndexWriter} and a {@link SearcherManager} for
  * near-real-time reads), and the operations of {@link dev.imgsearch.core.store.VectorStore} on it.
  *
- * <p>Every write refreshes the searcher before it returns, so reads see it. Writes become durable on
+ * <p>Reads see every write that returned before them: a read refreshes the searcher first when there were writes
+ * since the last refresh. Writes become durable on
  * {@link #flush()} (a Lucene commit) and {@link #close()}. When writing fails with an I/O error (a full disk), the
  * writer is rolled back to the last commit and reopened, and the error says that writes since the last flush were
  * lost; data committed before stays intact.
@@ -104,6 +105,11 @@ final class LuceneCollection implements Closeable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ReentrantLock insertLock = new ReentrantLock();
   private final AtomicLong nextAutoId = new AtomicLong(1);
+  /** Counts writes: incremented after each write is applied to the writer. */
+  private final AtomicLong writeGeneration = new AtomicLong();
+  /** Every write up to this generation is visible to new searchers. */
+  private volatile long searchableGeneration;
+  private final Object refreshLock = new Object();
   /** Analyses full-text fields: StandardAnalyzer, or SmartChineseAnalyzer for {@code CHINESE}. */
   private final Analyzer analyzer;
 
@@ -343,7 +349,7 @@ final class LuceneCollection implements Closeable {
     write(w -> {
       w.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
       w.commit();
-    }, false);
+    });
   }
 
   // ---- reads ------------------------------------------------------------------------------------------------
@@ -664,38 +670,58 @@ final class LuceneCollection implements Closeable {
     void apply(IndexWriter writer) throws IOException;
   }
 
+  /**
+   * Runs a read on a searcher that sees every write that returned before it: the searcher is refreshed first
+   * when a write happened since the last refresh. Refreshing writes buffered rows to a new segment, so a full
+   * disk can surface here; it is handled as in {@link #write}.
+   */
   private <T> T read(IoFunction<T> body) {
+    Throwable failure;
     lock.readLock().lock();
     try {
       checkOpen();
+      refreshIfBehind();
       IndexSearcher s = searchers.acquire();
       try {
         return body.apply(s);
       } finally {
         searchers.release(s);
       }
-    } catch (IOException e) {
-      throw new StoreUnavailableException("Cannot read collection '" + spec.name() + "' at " + dir + ": " + e
-          + ". Check the disk; if the index is damaged, restore it from a backup.", e);
+    } catch (IOException | AlreadyClosedException e) {
+      failure = e;
     } finally {
       lock.readLock().unlock();
     }
+    recover(failure);
+    throw new AssertionError("recover always throws");
   }
 
+  /** Refreshes the searcher when a write that returned before this call is not visible yet. */
+  private void refreshIfBehind() throws IOException {
+    long wanted = writeGeneration.get();
+    if (searchableGeneration >= wanted) {
+      return;
+    }
+    synchronized (refreshLock) {
+      if (searchableGeneration < wanted) {
+        long covered = writeGeneration.get(); // every write counted here is applied to the writer already
+        searchers.maybeRefreshBlocking();
+        searchableGeneration = Math.max(searchableGeneration, covered);
+      }
+    }
+  }
+
+  /**
+   * Runs a write. Reads see it: the searcher is refreshed before the next read (not after every write, so bulk
+   * loads make few, large segments). On an I/O error the collection rolls back to its last commit.
+   */
   private void write(IoWrite body) {
-    write(body, true);
-  }
-
-  /** Runs a write, then refreshes the searcher so reads see it; on an I/O error, rolls back to the last commit. */
-  private void write(IoWrite body, boolean refresh) {
     Throwable failure;
     lock.readLock().lock();
     try {
       checkOpen();
       body.apply(writer);
-      if (refresh) {
-        searchers.maybeRefreshBlocking();
-      }
+      writeGeneration.incrementAndGet();
       return;
     } catch (IOException | AlreadyClosedException e) {
       failure = e;

@@ -157,7 +157,12 @@ class LuceneStoreFaultsTest {
     s.upsert(IndexingChild.COLLECTION, IndexingChild.rows(100, 120)); // visible, not yet durable
 
     full.set(true);
-    assertThatThrownBy(() -> s.upsert(IndexingChild.COLLECTION, IndexingChild.rows(120, 200)))
+    // Rows are buffered in memory: the write, or at the latest the next read (which writes them to a segment),
+    // meets the full disk.
+    assertThatThrownBy(() -> {
+      s.upsert(IndexingChild.COLLECTION, IndexingChild.rows(120, 200));
+      s.count(IndexingChild.COLLECTION);
+    })
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining("No space left on device")
         .hasMessageContaining("last flush");
