@@ -411,7 +411,7 @@ final class LuceneCollection implements Closeable {
     int window = request.topK() + request.offset();
     int ef = searchEf(request.searchParams());
     return read(s -> {
-      VectorSearch.Accept accept = isExact(field) ? VectorSearch.Accept.of(s, filterQuery) : null;
+      VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
       List<List<Hit>> results = new ArrayList<>(queries.size());
       for (float[] query : queries) {
         Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef);
@@ -452,7 +452,7 @@ final class LuceneCollection implements Closeable {
         Ranked ranked;
         HybridFusion.Scale scale;
         if (checkedRoutes.get(r) instanceof FieldSpec field) {
-          VectorSearch.Accept accept = isExact(field) ? VectorSearch.Accept.of(s, filterQuery) : null;
+          VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
           ranked = vectorRoute(s, field, route.vector(), filterQuery, accept, candidates,
               searchEf(route.searchParams())).first(candidates);
           scale = HybridFusion.Scale.of(field.metric());
@@ -481,12 +481,30 @@ final class LuceneCollection implements Closeable {
   /** The best {@code window} documents for a query vector, exactly scored, best first. */
   private Ranked vectorRoute(IndexSearcher s, FieldSpec field, float[] query, Query filterQuery,
       VectorSearch.Accept accept, int window, int ef) throws IOException {
-    int[] candidates = isExact(field)
-        ? VectorSearch.scan(s, field.name(), field.metric(), query, accept, window + VectorSearch.EXACT_MARGIN)
-        : VectorSearch.graph(s, documents.graphVectorField(field.name()),
-            documents.isNormalized(field.name()) ? Documents.unit(query) : query, filterQuery, Math.max(window, ef));
+    int pool = window + VectorSearch.EXACT_MARGIN;
     IndexReader reader = s.getIndexReader();
-    float[][] vectors = VectorSearch.vectors(reader, documents.rawVectorField(field.name()), candidates);
+    String raw = documents.rawVectorField(field.name());
+    int[] candidates;
+    if (isExact(field)) {
+      candidates = VectorSearch.scan(s, field.name(), field.metric(), query, accept, pool);
+    } else {
+      // The graph ranks max(window, ef) neighbours by Lucene's float similarity; only the best of them (plus a
+      // margin for rounding) need exact scores.
+      int[] found = VectorSearch.graph(s, documents.graphVectorField(field.name()),
+          documents.isNormalized(field.name()) ? Documents.unit(query) : query, accept, filterQuery != null,
+          Math.max(window, ef));
+      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && found.length > pool) {
+        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors before choosing.
+        float[][] vectors = VectorSearch.vectors(reader, raw, found);
+        VectorSearch.TopHeap best = new VectorSearch.TopHeap(pool);
+        for (int i = 0; i < found.length; i++) {
+          best.offer(found[i], VectorSearch.closeness(field.metric(), query, vectors[i]));
+        }
+        found = best.docsBestFirst();
+      }
+      candidates = found.length > pool ? Arrays.copyOf(found, pool) : found;
+    }
+    float[][] vectors = VectorSearch.vectors(reader, raw, candidates);
     MetricType metric = field.metric();
     double[] scores = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {

@@ -81,8 +81,10 @@ import org.slf4j.LoggerFactory;
  * keeps both rows): use upsert. Primary keys of VARCHAR are limited to 32766 bytes of UTF-8. Auto ids count up
  * from 1 (Milvus uses timestamps).
  *
- * <p><b>Java vector API.</b> Lucene computes vector similarities with SIMD instructions when the JVM runs with
- * {@code --add-modules jdk.incubator.vector}; without it Lucene logs a warning and is slower.
+ * <p><b>Java vector API.</b> On Java 20 to 23, Lucene computes vector similarities with SIMD instructions when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector} (without it Lucene logs a warning and is several times
+ * slower). On Java 17 Lucene does not use the vector API (the flag only adds a warning); on Java 24 and later,
+ * Lucene 9.12 also needs {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
  *
  * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
  */

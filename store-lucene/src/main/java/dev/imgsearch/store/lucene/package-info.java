@@ -7,7 +7,8 @@
  * try (LuceneVectorStore store = LuceneVectorStore.open(Path.of("imgsearch-data"))) { ... }
  * }</pre>
  *
- * <p>Run the JVM with {@code --add-modules jdk.incubator.vector}: Lucene then computes vector similarities with SIMD
- * instructions (it logs a warning and runs slower without it).
+ * <p>On Java 21 (20 to 23), run the JVM with {@code --add-modules jdk.incubator.vector}: Lucene then computes vector
+ * similarities with SIMD instructions (it logs a warning and runs several times slower without it). On Java 17
+ * Lucene 9.12 cannot use the vector API; see {@link dev.imgsearch.store.lucene.LuceneVectorStore}.
  */
 package dev.imgsearch.store.lucene;

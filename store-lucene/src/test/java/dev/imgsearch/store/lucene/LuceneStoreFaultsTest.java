@@ -45,9 +45,13 @@ class LuceneStoreFaultsTest {
   void aProcessKilledWhileIndexingLosesNothingItFlushed() throws Exception {
     Path store = dir.resolve("store");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), IndexingChild.class.getName(), store.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command = new ArrayList<>(List.of(java));
+    if (Runtime.version().feature() >= 20) {
+      command.addAll(List.of("--add-modules", "jdk.incubator.vector")); // Lucene's SIMD; see the pom
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), IndexingChild.class.getName(),
+        store.toString()));
+    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     long acknowledged = 0;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
         StandardCharsets.UTF_8))) {
