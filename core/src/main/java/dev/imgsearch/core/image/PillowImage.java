@@ -1,0 +1,345 @@
+package dev.imgsearch.core.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.SampleModel;
+import java.awt.image.SinglePixelPackedSampleModel;
+
+/**
+ * An 8-bit image in one of Pillow's modes, as interleaved bytes, with the operations of Pillow the reference
+ * pipelines use: {@code convert("RGB")}, {@code resize} (premultiplying alpha as Pillow does) and {@code crop}.
+ * Immutable; every operation returns a new image.
+ */
+final class PillowImage {
+
+  /** Pillow's image modes, as far as the recipes need them. */
+  enum Mode {
+    /** 8-bit grayscale. */
+    L(1),
+    /** Grayscale with alpha. */
+    LA(2),
+    /** 8-bit RGB. */
+    RGB(3),
+    /** RGB with (straight, not premultiplied) alpha. */
+    RGBA(4),
+    /** CMYK, 0 meaning no ink, as Pillow holds CMYK JPEGs. */
+    CMYK(4),
+    /**
+     * A palette image ("P" or "1"), held here with the palette already looked up as RGB. Pillow resizes such images
+     * with NEAREST whatever filter is asked for, and so do we.
+     */
+    P(3);
+
+    final int bands;
+
+    Mode(int bands) {
+      this.bands = bands;
+    }
+  }
+
+  final Mode mode;
+  final int width;
+  final int height;
+  final byte[] data;
+
+  PillowImage(Mode mode, int width, int height, byte[] data) {
+    if (data.length != width * height * mode.bands) {
+      throw new IllegalArgumentException("pixel data does not match " + width + "x" + height + " " + mode);
+    }
+    this.mode = mode;
+    this.width = width;
+    this.height = height;
+    this.data = data;
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // From a BufferedImage: the raw 8-bit samples, the way Pillow would hold the same file
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * The pixels of a decoded image in the mode Pillow gives the same file: palette images become {@link Mode#P},
+   * gray {@link Mode#L}/{@link Mode#LA}, RGB {@link Mode#RGB}/{@link Mode#RGBA}, CMYK {@link Mode#CMYK}. Samples are
+   * taken raw, without colour management (Pillow ignores ICC profiles); samples wider than 8 bits keep their high
+   * byte (as Pillow reads 16-bit RGB PNGs). Images of other colour spaces go through {@link BufferedImage#getRGB}.
+   */
+  static PillowImage of(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    ColorModel cm = image.getColorModel();
+    Raster raster = image.getRaster();
+    int bands = raster.getNumBands();
+    if (cm instanceof IndexColorModel) {
+      return fromPalette((IndexColorModel) cm, raster, w, h);
+    }
+    int csType = cm.getColorSpace().getType();
+    boolean plain = !cm.isAlphaPremultiplied()
+        && (cm instanceof ComponentColorModel || cm instanceof DirectColorModel);
+    if (plain) {
+      Mode mode = null;
+      if (csType == ColorSpace.TYPE_GRAY && bands == (cm.hasAlpha() ? 2 : 1)) {
+        mode = cm.hasAlpha() ? Mode.LA : Mode.L;
+      } else if (csType == ColorSpace.TYPE_RGB && bands == (cm.hasAlpha() ? 4 : 3)) {
+        mode = cm.hasAlpha() ? Mode.RGBA : Mode.RGB;
+      } else if (csType == ColorSpace.TYPE_CMYK && bands == 4 && !cm.hasAlpha()) {
+        mode = Mode.CMYK;
+      }
+      if (mode != null) {
+        return new PillowImage(mode, w, h, samples(raster, w, h, mode.bands));
+      }
+    }
+    return fromArgb(image, w, h, cm.hasAlpha());
+  }
+
+  private static PillowImage fromPalette(IndexColorModel icm, Raster raster, int w, int h) {
+    int size = icm.getMapSize();
+    byte[] reds = new byte[size];
+    byte[] greens = new byte[size];
+    byte[] blues = new byte[size];
+    icm.getReds(reds);
+    icm.getGreens(greens);
+    icm.getBlues(blues);
+    byte[] out = new byte[w * h * 3];
+    int[] row = new int[w];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      raster.getSamples(0, y, w, 1, 0, row);
+      for (int x = 0; x < w; x++) {
+        int i = row[x] < size ? row[x] : 0;
+        out[o++] = reds[i];
+        out[o++] = greens[i];
+        out[o++] = blues[i];
+      }
+    }
+    return new PillowImage(Mode.P, w, h, out);
+  }
+
+  private static PillowImage fromArgb(BufferedImage image, int w, int h, boolean alpha) {
+    Mode mode = alpha ? Mode.RGBA : Mode.RGB;
+    byte[] out = new byte[w * h * mode.bands];
+    int[] row = new int[w];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      image.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0; x < w; x++) {
+        int argb = row[x];
+        out[o++] = (byte) (argb >>> 16);
+        out[o++] = (byte) (argb >>> 8);
+        out[o++] = (byte) argb;
+        if (alpha) {
+          out[o++] = (byte) (argb >>> 24);
+        }
+      }
+    }
+    return new PillowImage(mode, w, h, out);
+  }
+
+  /** The first {@code bands} bands of the raster as interleaved 8-bit samples, read from the data arrays. */
+  private static byte[] samples(Raster raster, int w, int h, int bands) {
+    byte[] out = new byte[w * h * bands];
+    SampleModel sm = raster.getSampleModel();
+    DataBuffer db = raster.getDataBuffer();
+    int tx = raster.getSampleModelTranslateX();
+    int ty = raster.getSampleModelTranslateY();
+    if (sm instanceof ComponentSampleModel && db instanceof DataBufferByte) {
+      ComponentSampleModel csm = (ComponentSampleModel) sm;
+      DataBufferByte bytes = (DataBufferByte) db;
+      int pixelStride = csm.getPixelStride();
+      int scanline = csm.getScanlineStride();
+      int[] bandOffsets = csm.getBandOffsets();
+      int[] banks = csm.getBankIndices();
+      byte[][] arrays = new byte[bands][];
+      int[] base = new int[bands];
+      for (int b = 0; b < bands; b++) {
+        arrays[b] = bytes.getData(banks[b]);
+        base[b] = bytes.getOffsets()[banks[b]] + bandOffsets[b] + (-ty) * scanline + (-tx) * pixelStride;
+      }
+      int o = 0;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int p = y * scanline + x * pixelStride;
+          for (int b = 0; b < bands; b++) {
+            out[o++] = arrays[b][base[b] + p];
+          }
+        }
+      }
+      return out;
+    }
+    if (sm instanceof SinglePixelPackedSampleModel && db instanceof DataBufferInt && allEightBit(sm, bands)) {
+      SinglePixelPackedSampleModel spp = (SinglePixelPackedSampleModel) sm;
+      int[] ints = ((DataBufferInt) db).getData();
+      int[] masks = spp.getBitMasks();
+      int[] shifts = spp.getBitOffsets();
+      int scanline = spp.getScanlineStride();
+      int base = db.getOffset() + (-ty) * scanline + (-tx);
+      int o = 0;
+      for (int y = 0; y < h; y++) {
+        int rowStart = base + y * scanline;
+        for (int x = 0; x < w; x++) {
+          int pixel = ints[rowStart + x];
+          for (int b = 0; b < bands; b++) {
+            out[o++] = (byte) ((pixel & masks[b]) >>> shifts[b]);
+          }
+        }
+      }
+      return out;
+    }
+    // Any other layout (16-bit samples, packed sub-byte samples, ...): the generic, slower accessor.
+    int[] sizes = sm.getSampleSize();
+    int[] row = new int[w * raster.getNumBands()];
+    int all = raster.getNumBands();
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(0, y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        for (int b = 0; b < bands; b++) {
+          out[o++] = (byte) to8Bit(row[x * all + b], sizes[b]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean allEightBit(SampleModel sm, int bands) {
+    for (int b = 0; b < bands; b++) {
+      if (sm.getSampleSize(b) != 8) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int to8Bit(int sample, int bits) {
+    if (bits == 8) {
+      return sample;
+    }
+    if (bits > 8) {
+      return sample >>> (bits - 8);
+    }
+    return sample * 255 / ((1 << bits) - 1);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Pillow operations
+  // ------------------------------------------------------------------------------------------------------------
+
+  /** Pillow's {@code convert("RGB")}: gray replicated, alpha dropped, CMYK converted naively (no ICC profile). */
+  PillowImage convertToRgb() {
+    if (mode == Mode.RGB) {
+      return this;
+    }
+    if (mode == Mode.P) {
+      return new PillowImage(Mode.RGB, width, height, data);
+    }
+    int n = width * height;
+    byte[] out = new byte[n * 3];
+    int bands = mode.bands;
+    for (int p = 0, i = 0, o = 0; p < n; p++, i += bands, o += 3) {
+      switch (mode) {
+        case L:
+        case LA:
+          out[o] = data[i];
+          out[o + 1] = data[i];
+          out[o + 2] = data[i];
+          break;
+        case RGBA:
+          out[o] = data[i];
+          out[o + 1] = data[i + 1];
+          out[o + 2] = data[i + 2];
+          break;
+        case CMYK: {
+          // Convert.c cmyk2rgb
+          int nk = 255 - (data[i + 3] & 0xFF);
+          out[o] = (byte) clip8(nk - mulDiv255(data[i] & 0xFF, nk));
+          out[o + 1] = (byte) clip8(nk - mulDiv255(data[i + 1] & 0xFF, nk));
+          out[o + 2] = (byte) clip8(nk - mulDiv255(data[i + 2] & 0xFF, nk));
+          break;
+        }
+        default:
+          throw new IllegalStateException("unexpected mode " + mode);
+      }
+    }
+    return new PillowImage(Mode.RGB, width, height, out);
+  }
+
+  /**
+   * Pillow's {@code Image.resize(size, filter)}: same size is a no-op; palette images always use NEAREST; images with
+   * alpha are resized premultiplied (RGBA to RGBa and back, LA to La and back) unless the filter is NEAREST.
+   */
+  PillowImage resize(int newWidth, int newHeight, Resampling filter) {
+    if (newWidth < 1 || newHeight < 1) {
+      throw new IllegalArgumentException("cannot resize to " + newWidth + "x" + newHeight);
+    }
+    if (newWidth == width && newHeight == height) {
+      return this;
+    }
+    Resampling f = mode == Mode.P ? Resampling.NEAREST : filter;
+    boolean premultiply = (mode == Mode.RGBA || mode == Mode.LA) && f != Resampling.NEAREST;
+    byte[] in = premultiply ? premultiplied() : data;
+    byte[] out = PillowResize.resample(in, width, height, mode.bands, newWidth, newHeight, f);
+    if (premultiply) {
+      unpremultiply(out, mode.bands);
+    }
+    return new PillowImage(mode, newWidth, newHeight, out);
+  }
+
+  /** Pillow's {@code crop((left, top, left + w, top + h))} of a box inside the image. */
+  PillowImage crop(int left, int top, int cropWidth, int cropHeight) {
+    if (left < 0 || top < 0 || left + cropWidth > width || top + cropHeight > height) {
+      throw new IllegalArgumentException("crop box outside of the " + width + "x" + height + " image");
+    }
+    if (left == 0 && top == 0 && cropWidth == width && cropHeight == height) {
+      return this;
+    }
+    int bands = mode.bands;
+    byte[] out = new byte[cropWidth * cropHeight * bands];
+    for (int y = 0; y < cropHeight; y++) {
+      System.arraycopy(data, ((top + y) * width + left) * bands, out, y * cropWidth * bands, cropWidth * bands);
+    }
+    return new PillowImage(mode, cropWidth, cropHeight, out);
+  }
+
+  /** Convert.c rgbA2rgba / lA2la: colour times alpha, rounded as Pillow's MULDIV255. */
+  private byte[] premultiplied() {
+    int bands = mode.bands;
+    byte[] out = new byte[data.length];
+    for (int i = 0; i < data.length; i += bands) {
+      int alpha = data[i + bands - 1] & 0xFF;
+      for (int b = 0; b < bands - 1; b++) {
+        out[i + b] = (byte) mulDiv255(data[i + b] & 0xFF, alpha);
+      }
+      out[i + bands - 1] = (byte) alpha;
+    }
+    return out;
+  }
+
+  /** Convert.c rgba2rgbA / la2lA: back to straight alpha, in place. */
+  private static void unpremultiply(byte[] pixels, int bands) {
+    for (int i = 0; i < pixels.length; i += bands) {
+      int alpha = pixels[i + bands - 1] & 0xFF;
+      if (alpha != 255 && alpha != 0) {
+        for (int b = 0; b < bands - 1; b++) {
+          pixels[i + b] = (byte) clip8((255 * (pixels[i + b] & 0xFF)) / alpha);
+        }
+      }
+    }
+  }
+
+  /** Pillow's MULDIV255: (a * b + 127) / 255, computed with shifts. */
+  static int mulDiv255(int a, int b) {
+    int tmp = a * b + 128;
+    return ((tmp >> 8) + tmp) >> 8;
+  }
+
+  private static int clip8(int v) {
+    return v <= 0 ? 0 : v < 256 ? v : 255;
+  }
+}
