@@ -20,7 +20,8 @@ public interface ImageEmbedder extends Embedder {
 
   /**
    * Embeds images already preprocessed by {@link #recipe()}: each element is one image's CHW float array of
-   * {@code recipe().tensorSize()} values. Element {@code i} of the result embeds {@code pixels.get(i)}.
+   * {@code recipe().tensorSize()} values. Element {@code i} of the result embeds {@code pixels.get(i)}; an empty
+   * list gives an empty list.
    */
   List<float[]> embedPixels(List<float[]> pixels);
 

@@ -10,6 +10,9 @@ public interface TextEmbedder extends Embedder {
     return embedTexts(List.of(text)).get(0);
   }
 
-  /** Embeds texts in one batch; element {@code i} of the result embeds {@code texts.get(i)}. */
+  /**
+   * Embeds texts in one batch; element {@code i} of the result embeds {@code texts.get(i)}. An empty list gives an
+   * empty list.
+   */
   List<float[]> embedTexts(List<String> texts);
 }

@@ -32,31 +32,37 @@ public enum MetricType {
    * length. For COSINE, a zero vector scores 0.
    */
   public double score(float[] a, float[] b) {
-    double dot = 0;
-    double l2 = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      double x = a[i];
-      double y = b[i];
-      switch (this) {
-        case L2 -> {
-          double d = x - y;
+    // One loop per metric: the switch stays out of the hot loop.
+    switch (this) {
+      case L2 -> {
+        double l2 = 0;
+        for (int i = 0; i < a.length; i++) {
+          double d = (double) a[i] - b[i];
           l2 += d * d;
         }
-        case IP -> dot += x * y;
-        case COSINE -> {
+        return l2;
+      }
+      case IP -> {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+          dot += (double) a[i] * b[i];
+        }
+        return dot;
+      }
+      case COSINE -> {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+          double x = a[i];
+          double y = b[i];
           dot += x * y;
           na += x * x;
           nb += y * y;
         }
-        default -> throw new AssertionError(this);
+        return (na == 0 || nb == 0) ? 0 : dot / (Math.sqrt(na) * Math.sqrt(nb));
       }
+      default -> throw new AssertionError(this);
     }
-    return switch (this) {
-      case L2 -> l2;
-      case IP -> dot;
-      case COSINE -> (na == 0 || nb == 0) ? 0 : dot / (Math.sqrt(na) * Math.sqrt(nb));
-    };
   }
 }

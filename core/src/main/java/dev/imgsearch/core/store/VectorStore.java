@@ -18,7 +18,10 @@ import java.util.List;
  * unknown field (without dynamic fields) or a missing primary key fails the whole batch with an
  * {@link InvalidInputException} and writes nothing. Filters naming a field the collection does not know fail
  * with a {@link SchemaException}. A missing collection raises {@link CollectionNotFoundException}. Output field
- * {@code "*"} means every scalar and dynamic field; vectors are returned only when named.
+ * {@code "*"} means every scalar and dynamic field; vectors are returned only when named. Output fields a
+ * collection does not know fail with a {@link SchemaException}. Empty batches are no-ops: inserting or upserting
+ * an empty list writes nothing ({@code insert} returns an empty list), and {@code get} or {@code delete} with no
+ * ids does nothing.
  *
  * <p><b>Thread safety.</b> Implementations are safe for concurrent use by several threads.
  *
