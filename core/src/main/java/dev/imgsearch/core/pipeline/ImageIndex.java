@@ -77,6 +77,7 @@ public final class ImageIndex implements AutoCloseable {
   private final int upsertBatchSize;
   private final int parallelism;
   private final int maxInFlight;
+  private final java.time.Duration flushInterval;
   private final IndexManifest manifest;
   private final FieldSpec vectorField;
   private final ReentrantLock runLock = new ReentrantLock();
@@ -95,6 +96,7 @@ public final class ImageIndex implements AutoCloseable {
     this.upsertBatchSize = positive("upsertBatchSize", b.upsertBatchSize);
     this.parallelism = positive("parallelism", b.parallelism);
     this.maxInFlight = b.maxInFlight > 0 ? Math.max(b.maxInFlight, batchSize) : 2 * batchSize + 2 * parallelism;
+    this.flushInterval = Objects.requireNonNull(b.flushInterval, "flushInterval");
     CollectionSpec wanted = spec(collection, embedder, b.vectorIndex);
     this.manifest = open(wanted, IndexManifest.of(collection, embedder, idStrategy));
     this.vectorField = store.describeCollection(collection).vectorField(IndexFields.VECTOR);
@@ -448,6 +450,10 @@ public final class ImageIndex implements AutoCloseable {
     return maxInFlight;
   }
 
+  java.time.Duration flushInterval() {
+    return flushInterval;
+  }
+
   FieldSpec vectorField() {
     return vectorField;
   }
@@ -526,6 +532,7 @@ public final class ImageIndex implements AutoCloseable {
     private int upsertBatchSize = 256;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private int maxInFlight;
+    private java.time.Duration flushInterval = java.time.Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -589,6 +596,15 @@ public final class ImageIndex implements AutoCloseable {
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * How often a long run makes its writes durable ({@link VectorStore#flush}) while it goes (default one minute),
+     * so that a run that is killed loses at most this much work; every run also flushes when it ends.
+     */
+    public Builder flushInterval(java.time.Duration flushInterval) {
+      this.flushInterval = flushInterval;
       return this;
     }
 

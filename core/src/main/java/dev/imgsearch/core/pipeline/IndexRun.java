@@ -79,6 +79,8 @@ final class IndexRun {
   /** Paths the source could not list (unreadable directories): a sync keeps every row under them. */
   private final Set<String> unlisted = new HashSet<>();
   private volatile boolean producerDone;
+  /** When the writer last made the collection durable (writer thread only). */
+  private long lastFlushNanos;
   private boolean interrupted;
 
   IndexRun(ImageIndex index, IndexSource source, IndexListener listener) {
@@ -458,6 +460,7 @@ final class IndexRun {
 
   private void writeLoop() {
     List<Ready> pending = new ArrayList<>(index.upsertBatchSize());
+    lastFlushNanos = System.nanoTime();
     try {
       while (true) {
         Object item = writes.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -529,6 +532,10 @@ final class IndexRun {
     progress.moved(moved);
     progress.unchanged(unchanged);
     pending.clear();
+    if (System.nanoTime() - lastFlushNanos >= index.flushInterval().toNanos()) {
+      index.store().flush(index.collection());
+      lastFlushNanos = System.nanoTime();
+    }
   }
 
   /** Deletes rows that held an earlier content of a written path, if they still point at that path. */
