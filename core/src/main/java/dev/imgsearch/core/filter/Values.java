@@ -194,10 +194,11 @@ final class Values {
       char x = a.charAt(i);
       char y = b.charAt(i);
       if (x != y) {
-        return codePointOrder(x) - codePointOrder(y);
+        return Integer.signum(codePointOrder(x) - codePointOrder(y));
       }
     }
-    return a.length() - b.length();
+    // signum: a difference of 2 would read as UNORDERED
+    return Integer.signum(a.length() - b.length());
   }
 
   /** Maps a UTF-16 unit so that unit order equals code point order: surrogates sort above U+E000..U+FFFF. */

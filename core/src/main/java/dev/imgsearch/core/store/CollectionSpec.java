@@ -29,6 +29,7 @@ public final class CollectionSpec {
   private final boolean autoId;
   private final ImmutableList<FieldSpec> fields;
   private final boolean dynamicFields;
+  private final ImmutableList<FullTextField> fullTextFields;
 
   private CollectionSpec(Builder b) {
     this.name = FieldSpec.checkName("collection", b.name);
@@ -64,6 +65,19 @@ public final class CollectionSpec {
     }
     this.fields = ImmutableList.copyOf(all);
     this.dynamicFields = b.dynamicFields;
+    for (FullTextField ft : b.fullTextFields) {
+      if (!names.add(ft.name())) {
+        throw new InvalidInputException("Collection '" + name + "' uses the name '" + ft.name() + "' twice; a "
+            + "full-text field needs a name no other field has.");
+      }
+      FieldSpec text = all.stream().filter(f -> f.name().equals(ft.textField())).findFirst().orElse(null);
+      if (text == null || text.type() != FieldType.VARCHAR || text == b.primaryKey) {
+        throw new InvalidInputException("Full-text field '" + ft.name() + "' indexes '" + ft.textField() + "', which "
+            + "is not a VARCHAR field of collection '" + name + "' (other than the primary key); declare it with "
+            + "field(FieldSpec.varchar(\"" + ft.textField() + "\", maxLength)).");
+      }
+    }
+    this.fullTextFields = ImmutableList.copyOf(b.fullTextFields);
   }
 
   /** A builder for a collection with the given name. */
@@ -76,6 +90,7 @@ public final class CollectionSpec {
     Builder b = new Builder(name).description(description).primaryKey(primaryKey).autoId(autoId)
         .dynamicFields(dynamicFields);
     fields.stream().skip(1).forEach(b::field);
+    fullTextFields.forEach(b::fullText);
     return b;
   }
 
@@ -116,6 +131,19 @@ public final class CollectionSpec {
     return dynamicFields;
   }
 
+  /**
+   * The BM25 full-text fields (see {@link FullTextField}), in declaration order; empty for most collections.
+   * They are not in {@link #fields()}: rows never carry them.
+   */
+  public List<FullTextField> fullTextFields() {
+    return fullTextFields;
+  }
+
+  /** The full-text field of that name. */
+  public Optional<FullTextField> fullTextField(String fieldName) {
+    return fullTextFields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+  }
+
   /** The declared field of that name. */
   public Optional<FieldSpec> field(String fieldName) {
     return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
@@ -149,17 +177,18 @@ public final class CollectionSpec {
   public boolean equals(Object o) {
     // The description is documentation: two specs that differ only there describe the same schema.
     return o instanceof CollectionSpec c && name.equals(c.name) && autoId == c.autoId
-        && dynamicFields == c.dynamicFields && fields.equals(c.fields);
+        && dynamicFields == c.dynamicFields && fields.equals(c.fields) && fullTextFields.equals(c.fullTextFields);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, autoId, dynamicFields, fields);
+    return Objects.hash(name, autoId, dynamicFields, fields, fullTextFields);
   }
 
   @Override
   public String toString() {
-    return "Collection " + name + fields + (autoId ? " autoId" : "") + (dynamicFields ? " dynamic" : "");
+    return "Collection " + name + fields + (autoId ? " autoId" : "") + (dynamicFields ? " dynamic" : "")
+        + (fullTextFields.isEmpty() ? "" : " fullText" + fullTextFields);
   }
 
   /** Builds a {@link CollectionSpec}; not thread-safe. */
@@ -170,6 +199,7 @@ public final class CollectionSpec {
     private boolean autoId;
     private final List<FieldSpec> fields = new ArrayList<>();
     private boolean dynamicFields;
+    private final List<FullTextField> fullTextFields = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -195,6 +225,15 @@ public final class CollectionSpec {
     /** Adds a scalar or vector field. */
     public Builder field(FieldSpec field) {
       fields.add(Objects.requireNonNull(field, "field"));
+      return this;
+    }
+
+    /**
+     * Adds a BM25 full-text index over one of the collection's VARCHAR fields, searched through
+     * {@link HybridSearchRequest.Builder#text}. Stores without full-text search refuse such a collection.
+     */
+    public Builder fullText(FullTextField field) {
+      fullTextFields.add(Objects.requireNonNull(field, "field"));
       return this;
     }
 

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -51,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Persistence.</b> A store made by {@link #open(Path)} loads its file when it exists and writes every
- * collection back on {@link #flush(String)} and {@link #close()}; {@link #save(Path)} writes a copy anywhere. A
+ * collection back on {@link #flush(String)} and {@link #close()} when something changed since the file was last
+ * read or written; {@link #save(Path)} writes a copy anywhere. A
  * file is written atomically: to a temporary file in the same directory, forced to disk, then renamed over the
  * old one, so a crash or a failed save leaves the previous file intact. The format is JSON with a format version:
  * the schema as JSON, vectors as base64 of little-endian float32 (bit-exact), other values as JSON. A store made
@@ -79,6 +81,9 @@ public final class InMemoryVectorStore implements VectorStore {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object createDropLock = new Object();
   private final Object saveLock = new Object();
+  /** Counts changes, so flush and close skip writing a file that already holds every change. */
+  private final AtomicLong changes = new AtomicLong();
+  private long changesInFile = -1; // guarded by saveLock
   private volatile boolean closed;
 
   /** An empty store that lives in memory only. */
@@ -113,8 +118,12 @@ public final class InMemoryVectorStore implements VectorStore {
    */
   public static InMemoryVectorStore open(Path file) {
     Objects.requireNonNull(file, "file");
-    List<StoreFile.CollectionData> loaded = Files.exists(file) ? StoreFile.read(file) : List.of();
+    boolean exists = Files.exists(file);
+    List<StoreFile.CollectionData> loaded = exists ? StoreFile.read(file) : List.of();
     InMemoryVectorStore store = new InMemoryVectorStore(file, loaded);
+    if (exists) {
+      store.changesInFile = 0; // not yet shared with other threads
+    }
     LOG.debug("Opened in-memory store {} with {} collections", file, loaded.size());
     return store;
   }
@@ -140,12 +149,20 @@ public final class InMemoryVectorStore implements VectorStore {
 
   private void saveTo(Path target) {
     synchronized (saveLock) {
+      long changesNow = changes.get();
+      boolean ownFile = target.equals(file);
+      if (ownFile && changesNow == changesInFile) {
+        return; // the file holds every change already
+      }
       List<StoreFile.CollectionData> snapshot = new ArrayList<>();
       for (MemoryCollection c : collections.values()) {
         snapshot.add(c.snapshot());
       }
       long start = System.nanoTime();
       StoreFile.write(target, snapshot);
+      if (ownFile) {
+        changesInFile = changesNow;
+      }
       LOG.debug("Saved {} collections to {} in {} ms", snapshot.size(), target, (System.nanoTime() - start) / 1_000_000);
     }
   }
@@ -162,6 +179,7 @@ public final class InMemoryVectorStore implements VectorStore {
         MemoryCollection existing = collections.get(spec.name());
         if (existing == null) {
           collections.put(spec.name(), new MemoryCollection(spec));
+          changes.incrementAndGet();
         } else if (!existing.spec.equals(spec)) {
           throw new SchemaException("Collection '" + spec.name() + "' exists with another schema: it has "
               + existing.spec + ", the new spec has " + spec + ". Use another name, or drop the collection first "
@@ -191,7 +209,9 @@ public final class InMemoryVectorStore implements VectorStore {
   public boolean dropCollection(String collection) {
     return guarded(() -> {
       synchronized (createDropLock) {
-        return collections.remove(collection) != null;
+        boolean dropped = collections.remove(collection) != null;
+        changes.incrementAndGet();
+        return dropped;
       }
     });
   }
@@ -501,11 +521,13 @@ public final class InMemoryVectorStore implements VectorStore {
     }
   }
 
-  private static <T> T write(MemoryCollection c, Supplier<T> body) {
+  private <T> T write(MemoryCollection c, Supplier<T> body) {
     c.lock.writeLock().lock();
     try {
       return body.get();
     } finally {
+      // Counted even when the body failed part-way (it checks before changing anything, but be safe).
+      changes.incrementAndGet();
       c.lock.writeLock().unlock();
     }
   }

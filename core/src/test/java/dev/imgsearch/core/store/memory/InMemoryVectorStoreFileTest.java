@@ -159,6 +159,29 @@ class InMemoryVectorStoreFileTest {
   }
 
   @Test
+  void flushAndCloseWriteOnlyWhenSomethingChanged() throws IOException {
+    Path file = dir.resolve("store.json");
+    try (InMemoryVectorStore store = InMemoryVectorStore.open(file)) {
+      store.createCollection(autoSpec());
+    }
+    InMemoryVectorStore store = InMemoryVectorStore.open(file);
+    // Something else writes the file: a store without changes must not overwrite it.
+    String marker = Files.readString(file).replace("\"auto\"", "\"other\"");
+    Files.writeString(file, marker);
+    store.flush("auto");
+    store.close();
+    assertThat(Files.readString(file)).isEqualTo(marker);
+
+    InMemoryVectorStore changed = InMemoryVectorStore.open(dir.resolve("store.json"));
+    changed.createCollection(autoSpec());
+    changed.flush("auto");
+    assertThat(Files.readString(file)).contains("\"auto\"");
+    Files.writeString(file, marker);
+    changed.close(); // nothing changed since the flush
+    assertThat(Files.readString(file)).isEqualTo(marker);
+  }
+
+  @Test
   void aFailedWriteLeavesThePreviousFileIntactAndNoTemporaryFile() throws IOException {
     Path file = dir.resolve("store.json");
     try (InMemoryVectorStore store = InMemoryVectorStore.open(file)) {

@@ -1,0 +1,664 @@
+package dev.imgsearch.store.lucene;
+
+import dev.imgsearch.core.ClosedException;
+import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.StoreUnavailableException;
+import dev.imgsearch.core.filter.Filter;
+import dev.imgsearch.core.store.CollectionSpec;
+import dev.imgsearch.core.store.FieldSpec;
+import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.core.store.QueryRequest;
+import dev.imgsearch.core.store.Row;
+import dev.imgsearch.core.store.SearchRequest;
+import dev.imgsearch.core.store.spi.OutputFields;
+import dev.imgsearch.core.store.spi.SchemaChecks;
+import dev.imgsearch.core.store.spi.SchemaChecks.KeyRule;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSortField;
+import org.apache.lucene.search.SortedSetSortField;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.NumericUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One collection: its schema, its Lucene index (an {@link IndexWriter} and a {@link SearcherManager} for
+ * near-real-time reads), and the operations of {@link dev.imgsearch.core.store.VectorStore} on it.
+ *
+ * <p>Every write refreshes the searcher before it returns, so reads see it. Writes become durable on
+ * {@link #flush()} (a Lucene commit) and {@link #close()}. When writing fails with an I/O error (a full disk), the
+ * writer is rolled back to the last commit and reopened, and the error says that writes since the last flush were
+ * lost; data committed before stays intact.
+ *
+ * <p>Thread safety: operations hold the read side of a lock, so they run concurrently (Lucene's writer and
+ * searchers are thread-safe); inserts with given keys are serialised so their duplicate check is exact; recovery
+ * and close hold the write side.
+ */
+final class LuceneCollection implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneCollection.class);
+  private static final String NEXT_AUTO_ID = "imgsearch.nextAutoId";
+
+  private final Path dir;
+  private final CollectionFile file;
+  private final CollectionSpec spec;
+  private final FieldSpec pk;
+  private final Documents documents;
+  private final FilterQueries filters;
+  private final LuceneVectorStore.Options options;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ReentrantLock insertLock = new ReentrantLock();
+  private final AtomicLong nextAutoId = new AtomicLong(1);
+
+  private Directory directory;
+  private IndexWriter writer;
+  private SearcherManager searchers;
+  private volatile boolean closed;
+
+  private LuceneCollection(Path dir, CollectionFile file, LuceneVectorStore.Options options) {
+    this.dir = dir;
+    this.file = file;
+    this.spec = file.spec();
+    this.pk = spec.primaryKey();
+    this.documents = new Documents(spec);
+    this.filters = new FilterQueries(documents);
+    this.options = options;
+  }
+
+  /** Opens a collection directory: its {@code collection.json} and its index. */
+  static LuceneCollection open(Path dir, String name, LuceneVectorStore.Options options) throws IOException {
+    CollectionFile file = CollectionFile.read(dir.resolve(StoreFiles.COLLECTION_FILE), name);
+    LuceneCollection c = new LuceneCollection(dir, file, options);
+    c.openIndex(IndexWriterConfig.OpenMode.APPEND);
+    return c;
+  }
+
+  /** Writes a new collection (schema and an empty, committed index) into {@code dir}, which must not exist. */
+  static void createFiles(Path dir, CollectionFile file, LuceneVectorStore.Options options) throws IOException {
+    java.nio.file.Files.createDirectories(dir);
+    CollectionFile.write(dir.resolve(StoreFiles.COLLECTION_FILE), file);
+    LuceneCollection c = new LuceneCollection(dir, file, options);
+    c.openIndex(IndexWriterConfig.OpenMode.CREATE);
+    c.close();
+  }
+
+  private void openIndex(IndexWriterConfig.OpenMode mode) throws IOException {
+    Directory d = options.directoryFactory().open(dir.resolve(StoreFiles.INDEX));
+    IndexWriter w = null;
+    try {
+      w = new IndexWriter(d, writerConfig(mode));
+      if (mode == IndexWriterConfig.OpenMode.CREATE) {
+        w.commit();
+      }
+      SearcherManager s = new SearcherManager(w, true, false, null);
+      directory = d;
+      writer = w;
+      searchers = s;
+    } catch (LockObtainFailedException e) {
+      IOUtils.closeWhileHandlingException(w, d);
+      throw new StoreUnavailableException("The index of collection '" + spec.name() + "' at " + dir + " is locked "
+          + "by another process or another store in this process (" + e.getMessage() + "); close that store first.",
+          e);
+    } catch (IOException | RuntimeException e) {
+      IOUtils.closeWhileHandlingException(w, d);
+      throw e;
+    }
+    long next = 1;
+    String stored = writer.getLiveCommitData() == null ? null : liveCommitData().get(NEXT_AUTO_ID);
+    if (stored != null) {
+      next = Math.max(next, Long.parseLong(stored));
+    }
+    if (pk.type() == FieldType.INT64) {
+      IndexSearcher s = searchers.acquire();
+      try {
+        byte[] max = PointValues.getMaxPackedValue(s.getIndexReader(), Documents.Kind.LONG.field(pk.name()));
+        if (max != null) {
+          long maxKey = NumericUtils.sortableBytesToLong(max, 0);
+          next = Math.max(next, maxKey == Long.MAX_VALUE ? maxKey : maxKey + 1);
+        }
+      } finally {
+        searchers.release(s);
+      }
+    }
+    nextAutoId.set(next);
+  }
+
+  private Map<String, String> liveCommitData() {
+    Map<String, String> m = new HashMap<>();
+    for (Map.Entry<String, String> e : writer.getLiveCommitData()) {
+      m.put(e.getKey(), e.getValue());
+    }
+    return m;
+  }
+
+  private IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
+    Map<String, KnnVectorsFormat> formats = new HashMap<>();
+    file.plans().forEach((field, plan) -> formats.put(field, plan.format()));
+    KnnVectorsFormat fallback = VectorPlan.exact().format();
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setOpenMode(mode);
+    config.setRAMBufferSizeMB(options.ramBufferMb());
+    config.setCodec(new Lucene912Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return formats.getOrDefault(field, fallback);
+      }
+    });
+    config.setCommitOnClose(false);
+    return config;
+  }
+
+  CollectionSpec spec() {
+    return spec;
+  }
+
+  // ---- writes -----------------------------------------------------------------------------------------------
+
+  List<Object> insert(List<Row> rows) {
+    boolean generated = spec.autoId();
+    List<Map<String, Object>> checked = SchemaChecks.checkRows(spec, rows, generated ? KeyRule.GENERATED
+        : KeyRule.REQUIRED);
+    if (checked.isEmpty()) {
+      return List.of();
+    }
+    if (generated) {
+      List<Object> ids = new ArrayList<>(checked.size());
+      List<Document> docs = new ArrayList<>(checked.size());
+      long first = nextAutoId.getAndAdd(checked.size());
+      for (int i = 0; i < checked.size(); i++) {
+        Map<String, Object> withKey = new LinkedHashMap<>();
+        withKey.put(pk.name(), first + i);
+        withKey.putAll(checked.get(i));
+        docs.add(documents.toDocument(withKey));
+        ids.add(first + i);
+      }
+      write(w -> {
+        for (Document d : docs) {
+          w.addDocument(d);
+        }
+      });
+      return ids;
+    }
+    List<Document> docs = toDocuments(checked);
+    List<Object> ids = checked.stream().map(r -> r.get(pk.name())).toList();
+    insertLock.lock();
+    try {
+      checkNewKeys(ids);
+      // updateDocument, not addDocument: should a concurrent upsert add one of these keys after the check, the
+      // insert replaces its row instead of leaving two rows with one key.
+      write(w -> {
+        for (int i = 0; i < docs.size(); i++) {
+          w.updateDocument(documents.idTerm(ids.get(i)), docs.get(i));
+        }
+      });
+    } finally {
+      insertLock.unlock();
+    }
+    return ids;
+  }
+
+  /** Refuses keys that exist or repeat in the batch, as the in-memory store does (Milvus would keep both rows). */
+  private void checkNewKeys(List<Object> ids) {
+    Set<Object> batch = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (!batch.add(ids.get(i))) {
+        throw new InvalidInputException("Row " + i + " of the batch for collection '" + spec.name() + "' has primary "
+            + "key " + ids.get(i) + ", which appears twice in the batch; use upsert to replace rows. Nothing was "
+            + "written.");
+      }
+    }
+    read(s -> {
+      List<BytesRef> terms = ids.stream().map(documents::idBytes).toList();
+      ScoreDoc[] hits = s.search(new TermInSetQuery(Documents.ID, terms), 1).scoreDocs;
+      if (hits.length > 0) {
+        Object existing = primaryKeys(s.getIndexReader(), new int[] {hits[0].doc})[0];
+        throw new InvalidInputException("Row " + ids.indexOf(existing) + " of the batch for collection '"
+            + spec.name() + "' has primary key " + existing + ", which exists already; use upsert to replace rows. "
+            + "Nothing was written.");
+      }
+      return null;
+    });
+  }
+
+  void upsert(List<Row> rows) {
+    List<Map<String, Object>> checked = SchemaChecks.checkRows(spec, rows, KeyRule.REQUIRED);
+    if (checked.isEmpty()) {
+      return;
+    }
+    List<Document> docs = toDocuments(checked);
+    if (spec.autoId()) {
+      long max = checked.stream().mapToLong(r -> (Long) r.get(pk.name())).max().getAsLong();
+      nextAutoId.accumulateAndGet(max == Long.MAX_VALUE ? max : max + 1, Math::max);
+    }
+    write(w -> {
+      for (int i = 0; i < docs.size(); i++) {
+        w.updateDocument(documents.idTerm(checked.get(i).get(pk.name())), docs.get(i));
+      }
+    });
+  }
+
+  private List<Document> toDocuments(List<Map<String, Object>> checked) {
+    List<Document> docs = new ArrayList<>(checked.size());
+    for (Map<String, Object> row : checked) {
+      docs.add(documents.toDocument(row));
+    }
+    return docs;
+  }
+
+  void delete(List<?> ids) {
+    List<Object> keys = SchemaChecks.checkIds(spec, ids);
+    if (keys.isEmpty()) {
+      return;
+    }
+    Term[] terms = keys.stream().map(documents::idTerm).toArray(Term[]::new);
+    write(w -> w.deleteDocuments(terms));
+  }
+
+  void deleteWhere(Filter filter) {
+    if (filter == null) {
+      throw new InvalidInputException("deleteWhere on collection '" + spec.name() + "' needs a filter; to delete "
+          + "every row, drop and recreate the collection.");
+    }
+    SchemaChecks.checkFilter(spec, filter);
+    Query q = filters.toQuery(filter);
+    write(w -> w.deleteDocuments(q));
+  }
+
+  /** Makes every write so far durable: a Lucene commit. */
+  void flush() {
+    write(w -> {
+      w.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
+      w.commit();
+    }, false);
+  }
+
+  // ---- reads ------------------------------------------------------------------------------------------------
+
+  long count() {
+    return read(s -> (long) s.getIndexReader().numDocs());
+  }
+
+  List<Row> get(List<?> ids, List<String> outputFields) {
+    OutputFields out = OutputFields.resolve(spec, outputFields);
+    List<Object> keys = new ArrayList<>(new LinkedHashSet<>(SchemaChecks.checkIds(spec, ids)));
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    return read(s -> {
+      List<BytesRef> terms = keys.stream().map(documents::idBytes).toList();
+      ScoreDoc[] hits = s.search(new TermInSetQuery(Documents.ID, terms), keys.size()).scoreDocs;
+      int[] docs = Arrays.stream(hits).mapToInt(h -> h.doc).toArray();
+      List<Map<String, Object>> rows = loadRows(s, docs, out);
+      Map<Object, Map<String, Object>> byKey = new HashMap<>();
+      for (Map<String, Object> row : rows) {
+        byKey.put(row.get(pk.name()), row);
+      }
+      List<Row> result = new ArrayList<>();
+      for (Object key : keys) {
+        Map<String, Object> row = byKey.get(key);
+        if (row != null) {
+          result.add(toRow(row, out));
+        }
+      }
+      return result;
+    });
+  }
+
+  List<Row> query(QueryRequest request) {
+    Filter filter = request.filter();
+    SchemaChecks.checkFilter(spec, filter);
+    OutputFields out = OutputFields.resolve(spec, request.outputFields());
+    Query q = filters.toQuery(filter);
+    SortField byKey = pk.type() == FieldType.INT64
+        ? new SortedNumericSortField(Documents.Kind.LONG.field(pk.name()), SortField.Type.LONG)
+        : new SortedSetSortField(Documents.Kind.STRING.field(pk.name()), false);
+    int window = request.offset() + request.limit();
+    return read(s -> {
+      TopFieldDocs top = s.search(q, window, new Sort(byKey), false);
+      int from = Math.min(request.offset(), top.scoreDocs.length);
+      int[] docs = Arrays.stream(top.scoreDocs, from, top.scoreDocs.length).mapToInt(h -> h.doc).toArray();
+      return loadRows(s, docs, out).stream().map(r -> toRow(r, out)).toList();
+    });
+  }
+
+  List<List<Hit>> search(SearchRequest request) {
+    FieldSpec field = spec.vectorField(request.vectorField());
+    List<float[]> queries = SchemaChecks.checkQueries(field, request.queries());
+    Filter filter = request.filter();
+    SchemaChecks.checkFilter(spec, filter);
+    OutputFields out = OutputFields.resolve(spec, request.outputFields());
+    Query filterQuery = filter == null ? null : filters.toQuery(filter);
+    VectorPlan plan = file.plans().get(field.name());
+    int window = request.topK() + request.offset();
+    int ef = Math.max(window, searchEf(request));
+    return read(s -> {
+      VectorSearch.Accept accept = plan.isExact() ? VectorSearch.Accept.of(s, filterQuery) : null;
+      List<List<Hit>> results = new ArrayList<>(queries.size());
+      for (float[] query : queries) {
+        int[] candidates = plan.isExact()
+            ? VectorSearch.scan(s, field.name(), field.metric(), query, accept, window + VectorSearch.EXACT_MARGIN)
+            : VectorSearch.graph(s, field.name(), query, filterQuery, ef);
+        results.add(rank(s, field, query, candidates, request.topK(), request.offset(), out));
+      }
+      return results;
+    });
+  }
+
+  private int searchEf(SearchRequest request) {
+    Object ef = request.searchParams().get("ef");
+    if (ef == null) {
+      return options.defaultEf();
+    }
+    if (!(ef instanceof Number n) || n.intValue() < 1) {
+      throw new InvalidInputException("Search parameter ef is " + ef + "; use a positive integer (larger is more "
+          + "accurate and slower).");
+    }
+    return n.intValue();
+  }
+
+  /** Scores candidates exactly, orders them best first (ties by primary key) and returns the requested page. */
+  private List<Hit> rank(IndexSearcher s, FieldSpec field, float[] query, int[] candidates, int topK, int offset,
+      OutputFields out) throws IOException {
+    IndexReader reader = s.getIndexReader();
+    float[][] vectors = VectorSearch.vectors(reader, field.name(), candidates);
+    MetricType metric = field.metric();
+    double[] scores = new double[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      scores[i] = metric.score(query, vectors[i]);
+    }
+    Object[] keys = primaryKeys(reader, candidates);
+    Integer[] order = new Integer[candidates.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Comparator<Object> keyOrder = LuceneCollection::compareKeys;
+    Arrays.sort(order, (a, b) -> {
+      if (scores[a] != scores[b]) {
+        return metric.isBetter(scores[a], scores[b]) ? -1 : 1;
+      }
+      return keyOrder.compare(keys[a], keys[b]);
+    });
+    int end = Math.min(order.length, offset + topK);
+    if (offset >= end) {
+      return List.of();
+    }
+    int[] page = new int[end - offset];
+    for (int i = offset; i < end; i++) {
+      page[i - offset] = candidates[order[i]];
+    }
+    boolean needRows = out.allScalars() || !out.named().isEmpty();
+    List<Map<String, Object>> rows = needRows ? loadRows(s, page, out) : null;
+    List<Hit> hits = new ArrayList<>(page.length);
+    for (int i = offset; i < end; i++) {
+      int at = order[i];
+      Map<String, Object> fields = needRows ? out.project(rows.get(i - offset)) : Map.of();
+      hits.add(new Hit(keys[at], (float) scores[at], fields));
+    }
+    return hits;
+  }
+
+  /** Primary keys in code-point order for strings, numeric order for longs, as every store orders them. */
+  static int compareKeys(Object a, Object b) {
+    if (a instanceof Long x && b instanceof Long y) {
+      return Long.compare(x, y);
+    }
+    return new BytesRef((String) a).compareTo(new BytesRef((String) b));
+  }
+
+  /** The primary keys of documents (global ids), read from doc values, each segment in document order. */
+  Object[] primaryKeys(IndexReader reader, int[] docs) throws IOException {
+    Object[] keys = new Object[docs.length];
+    List<LeafReaderContext> leaves = reader.leaves();
+    boolean longs = pk.type() == FieldType.INT64;
+    String field = longs ? Documents.Kind.LONG.field(pk.name()) : Documents.Kind.STRING.field(pk.name());
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(docs[x], docs[y]));
+    int currentLeaf = -1;
+    SortedNumericDocValues numbers = null;
+    SortedSetDocValues strings = null;
+    for (int i : order) {
+      int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
+      LeafReaderContext leaf = leaves.get(leafIndex);
+      int local = docs[i] - leaf.docBase;
+      if (leafIndex != currentLeaf || (longs ? numbers.docID() : strings.docID()) > local) {
+        currentLeaf = leafIndex;
+        if (longs) {
+          numbers = DocValues.getSortedNumeric(leaf.reader(), field);
+        } else {
+          strings = DocValues.getSortedSet(leaf.reader(), field);
+        }
+      }
+      if (longs) {
+        if (numbers.advanceExact(local)) {
+          keys[i] = numbers.nextValue();
+        }
+      } else if (strings.advanceExact(local)) {
+        keys[i] = strings.lookupOrd(strings.nextOrd()).utf8ToString();
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * The stored rows of documents, in the order given, with the vectors the output names; each row holds the
+   * primary key and what {@code out} needs.
+   */
+  private List<Map<String, Object>> loadRows(IndexSearcher s, int[] docs, OutputFields out) throws IOException {
+    Set<String> load = out.allScalars() ? documents.allStoredFields() : documents.storedFieldsFor(out.named());
+    List<Map<String, Object>> rows = new ArrayList<>(docs.length);
+    if (load.size() == 1) {
+      // The primary key only: doc values are cheaper than decompressing stored fields.
+      for (Object key : primaryKeys(s.getIndexReader(), docs)) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put(pk.name(), key);
+        rows.add(row);
+      }
+    } else {
+      org.apache.lucene.index.StoredFields stored = s.storedFields();
+      for (int doc : docs) {
+        rows.add(documents.toRow(stored.document(doc, load)));
+      }
+    }
+    for (String name : out.named()) {
+      FieldSpec f = spec.field(name).orElse(null);
+      if (f != null && f.isVector()) {
+        float[][] vectors = VectorSearch.vectors(s.getIndexReader(), name, docs);
+        for (int i = 0; i < docs.length; i++) {
+          if (vectors[i] != null) {
+            rows.get(i).put(name, vectors[i]);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private Row toRow(Map<String, Object> row, OutputFields out) {
+    Row.Builder b = Row.builder().put(pk.name(), row.get(pk.name()));
+    out.project(row).forEach(b::put);
+    return b.build();
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------------------------
+
+  /** A Lucene action that may throw {@link IOException}. */
+  interface IoFunction<T> {
+    T apply(IndexSearcher searcher) throws IOException;
+  }
+
+  /** A write to the index. */
+  interface IoWrite {
+    void apply(IndexWriter writer) throws IOException;
+  }
+
+  private <T> T read(IoFunction<T> body) {
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      IndexSearcher s = searchers.acquire();
+      try {
+        return body.apply(s);
+      } finally {
+        searchers.release(s);
+      }
+    } catch (IOException e) {
+      throw new StoreUnavailableException("Cannot read collection '" + spec.name() + "' at " + dir + ": " + e
+          + ". Check the disk; if the index is damaged, restore it from a backup.", e);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private void write(IoWrite body) {
+    write(body, true);
+  }
+
+  /** Runs a write, then refreshes the searcher so reads see it; on an I/O error, rolls back to the last commit. */
+  private void write(IoWrite body, boolean refresh) {
+    Throwable failure;
+    lock.readLock().lock();
+    try {
+      checkOpen();
+      body.apply(writer);
+      if (refresh) {
+        searchers.maybeRefreshBlocking();
+      }
+      return;
+    } catch (IOException | AlreadyClosedException e) {
+      failure = e;
+    } finally {
+      lock.readLock().unlock();
+    }
+    recover(failure);
+  }
+
+  /** Rolls the writer back to the last commit, reopens it, and reports the failure. */
+  private void recover(Throwable failure) {
+    lock.writeLock().lock();
+    String restored;
+    try {
+      if (closed) {
+        throw new ClosedException("Collection '" + spec.name() + "'");
+      }
+      IOUtils.closeWhileHandlingException(searchers);
+      try {
+        writer.rollback();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      IOUtils.closeWhileHandlingException(directory);
+      try {
+        openIndex(IndexWriterConfig.OpenMode.APPEND);
+        restored = "The collection was reopened at its last flush; writes since then were lost. Free disk space "
+            + "(or fix the cause) and write them again.";
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+        closed = true;
+        restored = "The collection could not be reopened (" + e + "); fix the cause and open the store again.";
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+    LOG.warn("Writing collection '{}' at {} failed", spec.name(), dir, failure);
+    throw new StoreUnavailableException("Cannot write collection '" + spec.name() + "' at " + dir + ": "
+        + rootMessage(failure) + ". " + restored, failure);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? String.valueOf(t) : t + " (caused by " + root + ")";
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new ClosedException("Collection '" + spec.name() + "' of the Lucene store");
+    }
+  }
+
+  /** Commits and closes the index. */
+  @Override
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        writer.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
+        writer.commit();
+      } finally {
+        IOUtils.close(searchers, writer, directory);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Closes the index without committing (the collection is being dropped). */
+  void discard() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      IOUtils.closeWhileHandlingException(searchers);
+      try {
+        writer.rollback();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Rolling back dropped collection '{}'", spec.name(), e);
+      }
+      IOUtils.closeWhileHandlingException(directory);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+}

@@ -1,0 +1,452 @@
+package dev.imgsearch.store.lucene;
+
+import dev.imgsearch.core.ClosedException;
+import dev.imgsearch.core.CollectionNotFoundException;
+import dev.imgsearch.core.ImageSearchException;
+import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.SchemaException;
+import dev.imgsearch.core.StoreUnavailableException;
+import dev.imgsearch.core.filter.Filter;
+import dev.imgsearch.core.store.CollectionSpec;
+import dev.imgsearch.core.store.FieldSpec;
+import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.QueryRequest;
+import dev.imgsearch.core.store.Row;
+import dev.imgsearch.core.store.SearchRequest;
+import dev.imgsearch.core.store.VectorStore;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.apache.lucene.store.NativeFSLockFactory;
+import org.apache.lucene.util.IOUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded, persistent {@link VectorStore}: collections in a directory on disk, one Apache Lucene index each,
+ * searched with HNSW graphs or exactly, with filters, and crash-safe. It behaves like Milvus, so moving to a
+ * Milvus server changes one line.
+ *
+ * <pre>{@code
+ * try (VectorStore store = LuceneVectorStore.open(Path.of("imgsearch-data"))) {
+ *   store.createCollection(spec);
+ *   store.upsert("images", rows);
+ *   List<List<Hit>> hits = store.search(SearchRequest.builder("images").query(vector).topK(5).build());
+ * }
+ * }</pre>
+ *
+ * <p><b>Scores</b> are Milvus's ({@link dev.imgsearch.core.store.MetricType}): candidates are found with Lucene's
+ * similarity and then scored exactly, in double precision, from the stored vectors, so an exact search gives the
+ * same ids and scores as the in-memory store and Milvus's FLAT index.
+ *
+ * <p><b>Index types.</b> FLAT searches exactly (a scan of the stored vectors, filter applied first). HNSW builds a
+ * Lucene HNSW graph with its {@code M} and {@code efConstruction}; searches take {@code ef} (search parameter,
+ * default {@link Builder#defaultEf}); the graph is asked for {@code max(topK + offset, ef)} neighbours. IVF_FLAT and
+ * AUTOINDEX become HNSW; IVF_SQ8, IVF_PQ and HNSW with {@code "sq_type": "SQ8"} become HNSW over int8-quantised
+ * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted.
+ *
+ * <p><b>Filters</b> become Lucene queries (terms, numeric ranges, sets, prefix and wildcard queries) that act as
+ * the pre-filter of the vector search, so a filtered search returns the best matching rows, not a filtered subset
+ * of the best rows. Values Lucene cannot index as terms (strings over 32766 bytes) are tested on the stored row.
+ *
+ * <p><b>Durability.</b> Writes are visible to searches when the call returns (near-real-time readers) and durable
+ * after {@link #flush} or {@link #close} (a Lucene commit). A process killed at any moment leaves the store as of
+ * its last flush; Lucene's commits are atomic. When writing fails (a full disk), the collection is rolled back to
+ * its last flush and the error says so.
+ *
+ * <p><b>One process at a time.</b> A store directory is locked while open (an OS file lock on
+ * {@code imgsearch-store.lock}); opening it a second time, from this or another process, fails with a
+ * {@link StoreUnavailableException} until the first is closed.
+ *
+ * <p><b>Differences from Milvus.</b> As in the in-memory store, inserting a primary key that exists fails (Milvus
+ * keeps both rows): use upsert. Primary keys of VARCHAR are limited to 32766 bytes of UTF-8. Auto ids count up
+ * from 1 (Milvus uses timestamps).
+ *
+ * <p><b>Java vector API.</b> Lucene computes vector similarities with SIMD instructions when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector}; without it Lucene logs a warning and is slower.
+ *
+ * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
+ */
+public final class LuceneVectorStore implements VectorStore {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneVectorStore.class);
+
+  private final Path root;
+  private final Options options;
+  private final Directory lockDirectory;
+  private final org.apache.lucene.store.Lock storeLock;
+  private final ConcurrentSkipListMap<String, LuceneCollection> collections = new ConcurrentSkipListMap<>();
+  /** Calls hold the read lock; close holds the write lock, so it waits for calls and none starts after it. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Object createDropLock = new Object();
+  private volatile boolean closed;
+
+  private LuceneVectorStore(Path root, Options options) {
+    this.root = root;
+    this.options = options;
+    StoreFiles.initOrCheck(root);
+    Directory lockDir = null;
+    org.apache.lucene.store.Lock lock = null;
+    try {
+      lockDir = FSDirectory.open(root, NativeFSLockFactory.INSTANCE);
+      lock = lockDir.obtainLock(StoreFiles.LOCK);
+    } catch (LockObtainFailedException e) {
+      IOUtils.closeWhileHandlingException(lockDir);
+      throw new StoreUnavailableException("The store at " + root + " is open in another process, or in another "
+          + "LuceneVectorStore of this process: its lock " + root.resolve(StoreFiles.LOCK) + " is held. Close the "
+          + "other store first; one store directory can be open in one place at a time.", e);
+    } catch (IOException e) {
+      IOUtils.closeWhileHandlingException(lockDir);
+      throw new StoreUnavailableException("Cannot lock the store at " + root + ": " + e + ". Check that the "
+          + "directory is writable.", e);
+    }
+    this.lockDirectory = lockDir;
+    this.storeLock = lock;
+    try {
+      Path dir = StoreFiles.collectionsDir(root);
+      StoreFiles.removeLeftovers(dir);
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path p : entries) {
+          if (Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")) {
+            String name = p.getFileName().toString();
+            collections.put(name, LuceneCollection.open(p, name, options));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly();
+      if (e instanceof ImageSearchException ie) {
+        throw ie;
+      }
+      throw new StoreUnavailableException("Cannot open the store at " + root + ": " + e + ". If an index is "
+          + "damaged, restore the store from a backup.", e);
+    }
+    LOG.debug("Opened Lucene store at {} with collections {}", root, collections.keySet());
+  }
+
+  /**
+   * Opens the store in a directory, making a new one when the directory is missing or empty.
+   *
+   * @throws InvalidInputException when the path is a file, a non-empty directory that is not a store, or a store
+   *     written by a newer version
+   * @throws StoreUnavailableException when the store is open elsewhere or cannot be read
+   */
+  public static LuceneVectorStore open(Path directory) {
+    return builder(directory).open();
+  }
+
+  /** A builder for a store in {@code directory}, to set options before opening it. */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /** The store's directory. */
+  public Path directory() {
+    return root;
+  }
+
+  // ---- collections ------------------------------------------------------------------------------------------
+
+  @Override
+  public void createCollection(CollectionSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    guarded(() -> {
+      synchronized (createDropLock) {
+        LuceneCollection existing = collections.get(spec.name());
+        if (existing != null) {
+          if (!existing.spec().equals(spec)) {
+            throw new SchemaException("Collection '" + spec.name() + "' exists with another schema: "
+                + existing.spec() + "; asked for " + spec + ". Drop it first, or use another name.");
+          }
+          return null;
+        }
+        for (String name : collections.keySet()) {
+          if (name.equalsIgnoreCase(spec.name())) {
+            throw new SchemaException("Collection '" + spec.name() + "' differs from existing collection '" + name
+                + "' only in case; the Lucene store keeps collections in directories, and some file systems ignore "
+                + "case. Use another name.");
+          }
+        }
+        Map<String, VectorPlan> plans = new LinkedHashMap<>();
+        for (FieldSpec f : spec.vectorFields()) {
+          plans.put(f.name(), VectorPlan.forField(spec.name(), f, options.int8Graphs()));
+        }
+        CollectionFile file = new CollectionFile(spec, plans);
+        Path dir = StoreFiles.collectionsDir(root);
+        Path tmp = dir.resolve(StoreFiles.TEMP_PREFIX + "create-" + spec.name() + "-" + UUID.randomUUID());
+        Path target = dir.resolve(spec.name());
+        try {
+          LuceneCollection.createFiles(tmp, file, options);
+          Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          StoreFiles.syncDirectory(dir);
+          collections.put(spec.name(), LuceneCollection.open(target, spec.name(), options));
+        } catch (IOException e) {
+          try {
+            StoreFiles.deleteRecursively(tmp);
+          } catch (IOException cleanup) {
+            e.addSuppressed(cleanup);
+          }
+          throw new StoreUnavailableException("Cannot create collection '" + spec.name() + "' in " + root + ": " + e
+              + ". Check that the directory is writable and the disk has space.", e);
+        }
+        LOG.info("Created collection '{}' in {}", spec.name(), root);
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public boolean hasCollection(String collection) {
+    return guarded(() -> collection != null && collections.containsKey(collection));
+  }
+
+  @Override
+  public List<String> listCollections() {
+    return guarded(() -> new ArrayList<>(collections.keySet()));
+  }
+
+  @Override
+  public CollectionSpec describeCollection(String collection) {
+    return guarded(() -> collection(collection).spec());
+  }
+
+  @Override
+  public boolean dropCollection(String collection) {
+    return guarded(() -> {
+      synchronized (createDropLock) {
+        LuceneCollection c = collection == null ? null : collections.remove(collection);
+        if (c == null) {
+          return false;
+        }
+        c.discard();
+        try {
+          StoreFiles.deleteTree(StoreFiles.collectionsDir(root).resolve(collection));
+        } catch (IOException e) {
+          throw new StoreUnavailableException("Collection '" + collection + "' was closed but its files in " + root
+              + " could not all be deleted: " + e + ". They are removed when the store is next opened if the "
+              + "collection directory was renamed; otherwise delete it by hand.", e);
+        }
+        LOG.info("Dropped collection '{}' from {}", collection, root);
+        return true;
+      }
+    });
+  }
+
+  @Override
+  public long count(String collection) {
+    return guarded(() -> collection(collection).count());
+  }
+
+  // ---- rows -------------------------------------------------------------------------------------------------
+
+  @Override
+  public List<Object> insert(String collection, List<Row> rows) {
+    Objects.requireNonNull(rows, "rows");
+    return guarded(() -> collection(collection).insert(rows));
+  }
+
+  @Override
+  public void upsert(String collection, List<Row> rows) {
+    Objects.requireNonNull(rows, "rows");
+    guarded(() -> {
+      collection(collection).upsert(rows);
+      return null;
+    });
+  }
+
+  @Override
+  public List<Row> get(String collection, List<?> ids, List<String> outputFields) {
+    Objects.requireNonNull(ids, "ids");
+    Objects.requireNonNull(outputFields, "outputFields");
+    return guarded(() -> collection(collection).get(ids, outputFields));
+  }
+
+  @Override
+  public void delete(String collection, List<?> ids) {
+    Objects.requireNonNull(ids, "ids");
+    guarded(() -> {
+      collection(collection).delete(ids);
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteWhere(String collection, Filter filter) {
+    guarded(() -> {
+      collection(collection).deleteWhere(filter);
+      return null;
+    });
+  }
+
+  @Override
+  public List<List<Hit>> search(SearchRequest request) {
+    Objects.requireNonNull(request, "request");
+    return guarded(() -> collection(request.collection()).search(request));
+  }
+
+  @Override
+  public List<Row> query(QueryRequest request) {
+    Objects.requireNonNull(request, "request");
+    return guarded(() -> collection(request.collection()).query(request));
+  }
+
+  @Override
+  public void flush(String collection) {
+    guarded(() -> {
+      collection(collection).flush();
+      return null;
+    });
+  }
+
+  /**
+   * Commits every collection and releases the store's files and lock. Closing twice does nothing.
+   *
+   * @throws StoreUnavailableException when a collection could not be committed; the other collections are closed
+   *     all the same, and the failed one is as of its last successful flush
+   */
+  @Override
+  public void close() {
+    Lock lock = lifecycle.writeLock();
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      List<String> failed = new ArrayList<>();
+      IOException first = null;
+      for (Map.Entry<String, LuceneCollection> e : collections.entrySet()) {
+        try {
+          e.getValue().close();
+        } catch (IOException | RuntimeException ex) {
+          failed.add(e.getKey());
+          IOException io = ex instanceof IOException i ? i : new IOException(ex);
+          if (first == null) {
+            first = io;
+          } else {
+            first.addSuppressed(io);
+          }
+        }
+      }
+      collections.clear();
+      closeQuietly();
+      if (first != null) {
+        throw new StoreUnavailableException("Closing the store at " + root + " could not commit collections "
+            + failed + ": " + first + ". Those collections are as of their last flush; check the disk.", first);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void closeQuietly() {
+    IOUtils.closeWhileHandlingException(storeLock, lockDirectory);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  private <T> T guarded(Supplier<T> call) {
+    Lock lock = lifecycle.readLock();
+    lock.lock();
+    try {
+      if (closed) {
+        throw new ClosedException("LuceneVectorStore (" + root + ")");
+      }
+      return call.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private LuceneCollection collection(String name) {
+    LuceneCollection c = name == null ? null : collections.get(name);
+    if (c == null) {
+      throw new CollectionNotFoundException(name);
+    }
+    return c;
+  }
+
+  /** Opens a Lucene directory for a collection's index; tests substitute failing directories. */
+  @FunctionalInterface
+  interface DirectoryFactory {
+    Directory open(Path path) throws IOException;
+  }
+
+  /** The store's settings. */
+  record Options(boolean int8Graphs, int defaultEf, double ramBufferMb, DirectoryFactory directoryFactory) {}
+
+  /** Builds a {@link LuceneVectorStore}; not thread-safe. */
+  public static final class Builder {
+    private final Path directory;
+    private boolean int8Graphs;
+    private int defaultEf = 64;
+    private double ramBufferMb = 64;
+    private DirectoryFactory directoryFactory = FSDirectory::open;
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * Whether HNSW graphs of new collections are built over int8 scalar-quantised vectors (Lucene's
+     * {@code Lucene99HnswScalarQuantizedVectorsFormat}): about 4x less memory for the graph search, a little lower
+     * recall. Raw vectors are kept, so returned scores stay exact. Default false.
+     */
+    public Builder int8Graphs(boolean int8Graphs) {
+      this.int8Graphs = int8Graphs;
+      return this;
+    }
+
+    /**
+     * The HNSW search's {@code ef} when a search does not pass one (default 64); the graph is always asked for at
+     * least {@code topK + offset} neighbours.
+     */
+    public Builder defaultEf(int defaultEf) {
+      if (defaultEf < 1) {
+        throw new InvalidInputException("defaultEf is " + defaultEf + "; use a positive integer.");
+      }
+      this.defaultEf = defaultEf;
+      return this;
+    }
+
+    /** Memory Lucene buffers new rows in before it writes a segment, per collection (default 64 MB). */
+    public Builder ramBufferMb(double ramBufferMb) {
+      if (!(ramBufferMb >= 1)) {
+        throw new InvalidInputException("ramBufferMb is " + ramBufferMb + "; use at least 1.");
+      }
+      this.ramBufferMb = ramBufferMb;
+      return this;
+    }
+
+    /** For tests: how each collection's Lucene directory is opened. */
+    Builder directoryFactory(DirectoryFactory directoryFactory) {
+      this.directoryFactory = Objects.requireNonNull(directoryFactory, "directoryFactory");
+      return this;
+    }
+
+    /**
+     * Opens the store, making it when the directory is missing or empty.
+     *
+     * @throws InvalidInputException when the path is a file, a non-empty directory that is not a store, or a store
+     *     written by a newer version
+     * @throws StoreUnavailableException when the store is open elsewhere or cannot be read
+     */
+    public LuceneVectorStore open() {
+      Path root = directory.toAbsolutePath().normalize();
+      return new LuceneVectorStore(root, new Options(int8Graphs, defaultEf, ramBufferMb, directoryFactory));
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.imgsearch.store.milvus;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.imgsearch.core.SchemaException;
+import dev.imgsearch.core.store.CollectionSpec;
+import dev.imgsearch.core.store.FieldSpec;
+import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.IndexSpec;
+import dev.imgsearch.core.store.IndexType;
+import dev.imgsearch.core.store.MetricType;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.response.DescribeCollectionResp;
+import io.milvus.v2.service.index.response.DescribeIndexResp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Maps core's {@link CollectionSpec} to a Milvus schema with index parameters, and a Milvus collection description
+ * back to a spec.
+ *
+ * <p>Index build parameters are also kept in a collection property ({@code imgsearch.index.FIELD}, JSON), because
+ * not every server reports them back (Milvus Lite 3.x describes an index by type and metric only); the same goes
+ * for the description ({@code imgsearch.description}).
+ */
+final class SchemaMapper {
+  static final String INDEX_PROPERTY_PREFIX = "imgsearch.index.";
+  static final String DESCRIPTION_PROPERTY = "imgsearch.description";
+  /** Keys that servers put in an index description beside the build parameters. */
+  private static final Set<String> NON_BUILD_KEYS = Set.of("index_type", "metric_type", "params", "mmap.enabled",
+      "field_name", "index_name");
+
+  private static final Gson GSON = new Gson();
+
+  private SchemaMapper() {}
+
+  static DataType dataType(FieldType type) {
+    return switch (type) {
+      case INT32 -> DataType.Int32;
+      case INT64 -> DataType.Int64;
+      case FLOAT -> DataType.Float;
+      case DOUBLE -> DataType.Double;
+      case BOOL -> DataType.Bool;
+      case VARCHAR -> DataType.VarChar;
+      case JSON -> DataType.JSON;
+      case FLOAT_VECTOR -> DataType.FloatVector;
+    };
+  }
+
+  static FieldType fieldType(String collection, String field, DataType type) {
+    return switch (type) {
+      case Int32 -> FieldType.INT32;
+      case Int64 -> FieldType.INT64;
+      case Float -> FieldType.FLOAT;
+      case Double -> FieldType.DOUBLE;
+      case Bool -> FieldType.BOOL;
+      case VarChar, String -> FieldType.VARCHAR;
+      case JSON -> FieldType.JSON;
+      case FloatVector -> FieldType.FLOAT_VECTOR;
+      default -> throw new SchemaException("Collection '" + collection + "' has field '" + field + "' of Milvus type "
+          + type + ", which this SDK does not map; use nativeClient() for this collection.");
+    };
+  }
+
+  /** The schema of a create request. */
+  static CreateCollectionReq.CollectionSchema schema(CollectionSpec spec) {
+    CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder()
+        .enableDynamicField(spec.dynamicFields())
+        .build();
+    for (FieldSpec f : spec.fields()) {
+      AddFieldReq.AddFieldReqBuilder b = AddFieldReq.builder().fieldName(f.name()).dataType(dataType(f.type()));
+      if (f == spec.primaryKey()) {
+        b.isPrimaryKey(true).autoID(spec.autoId());
+      }
+      if (f.type() == FieldType.VARCHAR) {
+        b.maxLength(f.maxLength());
+      }
+      if (f.isVector()) {
+        b.dimension(f.dimension());
+      }
+      schema.addField(b.build());
+    }
+    return schema;
+  }
+
+  /** One index per vector field. */
+  static List<IndexParam> indexes(CollectionSpec spec) {
+    List<IndexParam> out = new ArrayList<>();
+    for (FieldSpec f : spec.vectorFields()) {
+      IndexSpec index = f.index();
+      IndexParam.IndexParamBuilder b = IndexParam.builder()
+          .fieldName(f.name())
+          .indexName(f.name())
+          .indexType(IndexParam.IndexType.valueOf(index.type().name()))
+          .metricType(IndexParam.MetricType.valueOf(f.metric().name()));
+      if (!index.params().isEmpty()) {
+        b.extraParams(new LinkedHashMap<>(index.params()));
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  /** Collection properties that remember what the server may not report back. */
+  static Map<String, String> properties(CollectionSpec spec) {
+    Map<String, String> props = new LinkedHashMap<>();
+    for (FieldSpec f : spec.vectorFields()) {
+      props.put(INDEX_PROPERTY_PREFIX + f.name(), GSON.toJson(f.index().params()));
+    }
+    if (!spec.description().isEmpty()) {
+      props.put(DESCRIPTION_PROPERTY, spec.description());
+    }
+    return props;
+  }
+
+  /** Rebuilds a spec from the server's description of the collection and of its indexes. */
+  static CollectionSpec spec(DescribeCollectionResp desc, Map<String, DescribeIndexResp.IndexDesc> indexes) {
+    String name = desc.getCollectionName();
+    Map<String, String> props = desc.getProperties() == null ? Map.of() : desc.getProperties();
+    String description = desc.getDescription() == null || desc.getDescription().isEmpty()
+        ? props.getOrDefault(DESCRIPTION_PROPERTY, "") : desc.getDescription();
+    CollectionSpec.Builder b = CollectionSpec.builder(name)
+        .description(description)
+        .autoId(Boolean.TRUE.equals(desc.getAutoID()))
+        .dynamicFields(Boolean.TRUE.equals(desc.getEnableDynamicField()));
+    for (CreateCollectionReq.FieldSchema f : desc.getCollectionSchema().getFieldSchemaList()) {
+      FieldType type = fieldType(name, f.getName(), f.getDataType());
+      FieldSpec field;
+      if (type == FieldType.VARCHAR) {
+        field = FieldSpec.varchar(f.getName(), f.getMaxLength());
+      } else if (type.isVector()) {
+        DescribeIndexResp.IndexDesc idx = indexes.get(f.getName());
+        if (idx == null) {
+          throw new SchemaException("Vector field '" + f.getName() + "' of collection '" + name + "' has no index; "
+              + "create one with nativeClient().createIndex(...) or recreate the collection with createCollection.");
+        }
+        field = FieldSpec.vector(f.getName(), f.getDimension(), metric(name, f.getName(), idx.getMetricType()),
+            indexSpec(idx, props.get(INDEX_PROPERTY_PREFIX + f.getName())));
+      } else {
+        field = FieldSpec.scalar(f.getName(), type);
+      }
+      if (Boolean.TRUE.equals(f.getIsPrimaryKey())) {
+        b.primaryKey(field);
+      } else {
+        b.field(field);
+      }
+    }
+    return b.build();
+  }
+
+  private static MetricType metric(String collection, String field, IndexParam.MetricType metric) {
+    try {
+      return MetricType.valueOf(metric.name());
+    } catch (IllegalArgumentException e) {
+      throw new SchemaException("Vector field '" + field + "' of collection '" + collection + "' uses metric " + metric
+          + ", which this SDK does not map (it knows L2, IP, COSINE); use nativeClient() for this collection.");
+    }
+  }
+
+  private static IndexSpec indexSpec(DescribeIndexResp.IndexDesc idx, String remembered) {
+    IndexType type;
+    try {
+      type = IndexType.valueOf(idx.getIndexType().name());
+    } catch (IllegalArgumentException e) {
+      throw new SchemaException("Vector field '" + idx.getFieldName() + "' has index type " + idx.getIndexType()
+          + ", which this SDK does not map; use nativeClient() for this collection.");
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (remembered != null) {
+      JsonObject o = JsonParser.parseString(remembered).getAsJsonObject();
+      o.entrySet().forEach(e -> params.put(e.getKey(), number(e.getValue().getAsString())));
+    } else if (idx.getExtraParams() != null) {
+      idx.getExtraParams().forEach((k, v) -> {
+        if ("params".equals(k) && v != null && v.trim().startsWith("{")) {
+          JsonParser.parseString(v).getAsJsonObject().entrySet()
+              .forEach(e -> params.put(e.getKey(), number(e.getValue().getAsString())));
+        } else if (!NON_BUILD_KEYS.contains(k)) {
+          params.put(k, number(v));
+        }
+      });
+    }
+    return IndexSpec.of(type, params);
+  }
+
+  /** An index parameter as the factories make it: an Integer where the text is a whole number. */
+  private static Object number(String text) {
+    try {
+      long l = Long.parseLong(text.trim());
+      return l == (int) l ? (Object) (int) l : (Object) l;
+    } catch (NumberFormatException e) {
+      try {
+        return Double.parseDouble(text.trim());
+      } catch (NumberFormatException e2) {
+        return text;
+      }
+    }
+  }
+
+  /**
+   * The differences between two specs of the same collection, for a message; empty when they describe the same
+   * schema (descriptions and number types of index parameters aside).
+   */
+  static List<String> differences(CollectionSpec existing, CollectionSpec wanted) {
+    List<String> diffs = new ArrayList<>();
+    if (existing.autoId() != wanted.autoId()) {
+      diffs.add("autoId is " + existing.autoId() + ", not " + wanted.autoId());
+    }
+    if (existing.dynamicFields() != wanted.dynamicFields()) {
+      diffs.add("dynamicFields is " + existing.dynamicFields() + ", not " + wanted.dynamicFields());
+    }
+    List<String> existingNames = existing.fields().stream().map(FieldSpec::name).toList();
+    List<String> wantedNames = wanted.fields().stream().map(FieldSpec::name).toList();
+    if (!existingNames.equals(wantedNames)) {
+      diffs.add("fields are " + existingNames + ", not " + wantedNames);
+    }
+    for (FieldSpec w : wanted.fields()) {
+      existing.field(w.name()).ifPresent(e -> {
+        if (!sameField(e, w)) {
+          diffs.add("field '" + w.name() + "' is " + e + ", not " + w);
+        }
+      });
+    }
+    return diffs;
+  }
+
+  private static boolean sameField(FieldSpec a, FieldSpec b) {
+    if (a.type() != b.type() || a.maxLength() != b.maxLength() || a.dimension() != b.dimension()
+        || a.metric() != b.metric()) {
+      return false;
+    }
+    if (!a.isVector()) {
+      return true;
+    }
+    return a.index().type() == b.index().type() && normalized(a.index().params()).equals(normalized(b.index().params()));
+  }
+
+  private static Map<String, String> normalized(Map<String, Object> params) {
+    Map<String, String> out = new LinkedHashMap<>();
+    params.forEach((k, v) -> out.put(k, v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        ? Long.toString(n.longValue()) : Objects.toString(v)));
+    return new java.util.TreeMap<>(out);
+  }
+
+  /** Converts a JSON value from the server into plain Java values (Map, List, String, Number, Boolean, null). */
+  static Object toJava(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonObject()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), toJava(x.getValue())));
+      return m;
+    }
+    if (e.isJsonArray()) {
+      List<Object> l = new ArrayList<>();
+      e.getAsJsonArray().forEach(x -> l.add(toJava(x)));
+      return l;
+    }
+    var p = e.getAsJsonPrimitive();
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isString()) {
+      return p.getAsString();
+    }
+    String text = p.getAsString();
+    if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+      try {
+        long l = Long.parseLong(text);
+        return l == (int) l ? (Object) (int) l : (Object) l;
+      } catch (NumberFormatException ignored) {
+        // falls through to double
+      }
+    }
+    return p.getAsDouble();
+  }
+}
