@@ -16,7 +16,10 @@ import dev.imgsearch.core.filter.FilterValidation;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.HybridSearch;
+import dev.imgsearch.core.store.HybridSearchRequest;
 import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
@@ -36,14 +39,19 @@ import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.response.DescribeIndexResp;
 import io.milvus.v2.service.utility.request.FlushReq;
+import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
+import io.milvus.v2.service.vector.request.HybridSearchReq;
 import io.milvus.v2.service.vector.request.GetReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.request.ranker.RRFRanker;
+import io.milvus.v2.service.vector.request.ranker.WeightedRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +110,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} closes the client the store created; a client handed in through
  * {@link #wrap(MilvusClientV2)} is left open.
  */
-public final class MilvusVectorStore implements VectorStore {
+public final class MilvusVectorStore implements VectorStore, HybridSearch {
   private static final Logger log = LoggerFactory.getLogger(MilvusVectorStore.class);
   private static final Gson GSON = new Gson();
   /** Milvus's default gRPC message limit is 64 MB; writes are split well below it. */
@@ -407,6 +415,10 @@ public final class MilvusVectorStore implements VectorStore {
       Object value = e.getValue();
       FieldSpec field = spec.field(name).orElse(null);
       if (field == null) {
+        if (spec.fullTextField(name).isPresent()) {
+          throw new InvalidInputException("Row " + index + " has a value for full-text field '" + name + "', which "
+              + "the server computes from field '" + spec.fullTextField(name).get().textField() + "'; leave it out.");
+        }
         if (!spec.dynamicFields()) {
           throw new InvalidInputException("Row " + index + " has field '" + name + "', which collection '"
               + spec.name() + "' does not declare (its fields: " + fieldNames(spec) + "). Remove it, or create the "
@@ -531,6 +543,80 @@ public final class MilvusVectorStore implements VectorStore {
       out.add(hits);
     }
     return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Dense routes search their vector field with its metric; text routes search a {@link FullTextField} (a BM25
+   * function's sparse field) with BM25. Several routes go to Milvus's hybrid search with an {@code RRFRanker} or
+   * {@code WeightedRanker}; a single route is a plain search and keeps its own scores. Milvus Lite 3.2 reports BM25
+   * scores negated (best first, but below zero); the store turns them back into Milvus's positive BM25 scores.
+   */
+  @Override
+  public List<Hit> hybridSearch(HybridSearchRequest request) {
+    Objects.requireNonNull(request, "request");
+    String collection = request.collection();
+    CollectionSpec spec = spec(collection);
+    String expr = expression(spec, request.filter());
+    List<String> outputFields = outputFields(spec, request.outputFields());
+    List<AnnSearchReq> routes = new ArrayList<>();
+    List<BaseVector> single = null;
+    String singleField = null;
+    Map<String, Object> singleParams = Map.of();
+    for (HybridSearchRequest.Route route : request.routes()) {
+      BaseVector data;
+      if (route.isText()) {
+        FullTextField ft = spec.fullTextField(route.field()).orElseThrow(() -> new SchemaException("Text route '"
+            + route.field() + "' is not a full-text field of collection '" + spec.name() + "' (its full-text fields: "
+            + spec.fullTextFields().stream().map(FullTextField::name).toList() + "); add one with "
+            + "CollectionSpec.Builder.fullText(...) when creating the collection."));
+        data = new EmbeddedText(route.text());
+        singleField = ft.name();
+      } else {
+        FieldSpec field = spec.vectorField(route.field());
+        data = new FloatVec((float[]) field.coerce(route.vector()));
+        singleField = field.name();
+      }
+      single = List.of(data);
+      singleParams = route.searchParams();
+      routes.add(AnnSearchReq.builder()
+          .vectorFieldName(singleField)
+          .vectors(List.of(data))
+          .limit(request.candidates())
+          .filter(expr)
+          .params(GSON.toJson(route.searchParams()))
+          .build());
+    }
+    String pk = spec.primaryKey().name();
+    SearchResp resp;
+    boolean negateBm25 = false;
+    if (routes.size() == 1) {
+      SearchReq req = SearchReq.builder()
+          .collectionName(collection).annsField(singleField).data(single).limit(request.topK())
+          .offset(request.offset()).filter(expr).outputFields(outputFields).searchParams(new HashMap<>(singleParams))
+          .consistencyLevel(config.consistency()).build();
+      resp = read("search '" + collection + "'", collection, () -> client.search(req));
+      negateBm25 = request.routes().get(0).isText() && isMilvusLite();
+    } else {
+      CreateCollectionReq.Function ranker = request.ranker() == HybridSearchRequest.RankerType.RRF
+          ? RRFRanker.builder().k(request.rrfK()).build()
+          : WeightedRanker.builder().weights(new ArrayList<>(request.weights())).build();
+      HybridSearchReq req = HybridSearchReq.builder()
+          .collectionName(collection).searchRequests(routes).ranker(ranker).limit(request.topK())
+          .offset(request.offset()).outFields(outputFields).consistencyLevel(config.consistency()).build();
+      resp = read("hybrid-search '" + collection + "'", collection, () -> client.hybridSearch(req));
+    }
+    List<Hit> hits = new ArrayList<>();
+    if (!resp.getSearchResults().isEmpty()) {
+      for (SearchResp.SearchResult r : resp.getSearchResults().get(0)) {
+        Map<String, Object> fields = fromEntity(spec, r.getEntity(), outputFields);
+        fields.remove(pk);
+        float score = negateBm25 && r.getScore() < 0 ? -r.getScore() : r.getScore();
+        hits.add(new Hit(r.getId(), score, fields));
+      }
+    }
+    return hits;
   }
 
   @Override
