@@ -1,0 +1,64 @@
+package dev.imgsearch.onnx;
+
+import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.onnx.text.ClipTextCleaner;
+
+/**
+ * OpenAI CLIP (ViT-B/32, ViT-B/16, ViT-L/14 ...) on ONNX Runtime: image and text embeddings after the projection,
+ * L2-normalised, compared by cosine, as seed 003 uses them.
+ *
+ * <p>Text: CLIP's text cleaning ({@link ClipTextCleaner}), the model's {@code tokenizer.json}, 77 tokens with
+ * {@code <|startoftext|>} ... {@code <|endoftext|>}, longer texts cut keeping the end token, padded with 0 (as
+ * {@code clip.tokenize(..., truncate=True)} and open_clip do). Images: {@code preprocessor_config.json}'s recipe,
+ * else {@link ImageRecipe#openAiClip(int) openAiClip(224)}. Model files: {@code onnx/vision_model.onnx} +
+ * {@code onnx/text_model.onnx}, or one combined {@code onnx/model.onnx}.
+ *
+ * <pre>{@code
+ * try (ClipEmbedder clip = ClipEmbedder.builder().fromHub("Xenova/clip-vit-base-patch32", "main").build()) {
+ *   float[] image = clip.embedImage(ImageInput.of(Path.of("dog.jpg")));
+ *   float[] text = clip.embedText("a white dog");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #logitScale()} is 100 (every released OpenAI CLIP), or what a combined graph's
+ * {@code logits_per_image} shows, or what the builder says.
+ */
+public final class ClipEmbedder extends ContrastiveEmbedder {
+  /** The CLIP context length. */
+  public static final int CONTEXT_LENGTH = 77;
+  private static final long SOT = 49406;
+  private static final long EOT = 49407;
+
+  private ClipEmbedder(Builder b) {
+    super(new Family("CLIP", CONTEXT_LENGTH, 0, ClipTextCleaner::clean, ImageRecipe.openAiClip(224),
+        new long[] {SOT, EOT}), b, b.contextLength, b.logitScale);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link ClipEmbedder}. */
+  public static final class Builder extends ModelBuilder<Builder> {
+    private Integer contextLength;
+    private Float logitScale;
+
+    private Builder() {}
+
+    /** Tokens per text (default 77). */
+    public Builder contextLength(int contextLength) {
+      this.contextLength = contextLength;
+      return this;
+    }
+
+    /** exp(logit_scale) for zero-shot classification (default 100, or what a combined graph shows). */
+    public Builder logitScale(float logitScale) {
+      this.logitScale = logitScale;
+      return this;
+    }
+
+    public ClipEmbedder build() {
+      return new ClipEmbedder(this);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.imgsearch.onnx;
+
+import dev.imgsearch.core.ClosedException;
+import dev.imgsearch.core.ModelException;
+import dev.imgsearch.core.embed.MultimodalEmbedder;
+import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.onnx.session.OnnxModel;
+import dev.imgsearch.onnx.session.OnnxModel.Input;
+import dev.imgsearch.onnx.text.TextTokenizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+
+/** The CLIP-like families: an image tower and a text tower into one space, L2-normalised, compared by cosine. */
+abstract class ContrastiveEmbedder implements MultimodalEmbedder {
+  private final String modelId;
+  private final ImageRecipe recipe;
+  private final ImageTower image;
+  private final TextTower text;
+  private final float logitScale;
+  private final List<AutoCloseable> resources;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final String name;
+
+  /** What differs between CLIP and Chinese-CLIP. */
+  record Family(String name, int contextLength, long padId, UnaryOperator<String> cleaner, ImageRecipe recipe,
+      long[] dummyText) {}
+
+  ContrastiveEmbedder(Family family, ModelBuilder<?> builder, Integer contextLength, Float logitScale) {
+    this.name = family.name();
+    ModelDirectory dir = builder.resolve(List.of("vision_model", "text_model", "model"), true);
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      this.recipe = builder.recipe != null ? builder.recipe
+          : dir.json("preprocessor_config.json").flatMap(c -> ModelDirectory.recipeOf(c,
+              dir.root().resolve("preprocessor_config.json"))).orElse(family.recipe());
+      var vision = dir.onnx("vision_model", builder.variant);
+      var textFile = dir.onnx("text_model", builder.variant);
+      OnnxModel visionModel;
+      OnnxModel textModel;
+      boolean combined = vision.isEmpty() || textFile.isEmpty();
+      if (combined) {
+        var file = dir.onnx("model", builder.variant).orElseThrow(() -> new ModelException("Model directory "
+            + dir.root() + " has neither onnx/vision_model" + ModelDirectory.suffix(builder.variant)
+            + ".onnx + onnx/text_model" + ModelDirectory.suffix(builder.variant) + ".onnx nor onnx/model"
+            + ModelDirectory.suffix(builder.variant) + ".onnx. Export the " + name + " model to ONNX (e.g. with "
+            + "optimum) into that layout."));
+        visionModel = OnnxModel.load(file, builder.options);
+        owned.add(visionModel);
+        textModel = visionModel;
+      } else {
+        visionModel = OnnxModel.load(vision.get(), builder.options);
+        owned.add(visionModel);
+        textModel = OnnxModel.load(textFile.get(), builder.options);
+        owned.add(textModel);
+      }
+      int context = contextLength != null ? contextLength : family.contextLength();
+      TextTokenizer tokenizer = TextTokenizer.load(dir.tokenizer(), context, family.padId(), family.cleaner());
+      owned.add(tokenizer);
+      IntFunction<Map<String, Input>> dummyText = combined ? n -> dummyText(textModel, family.dummyText())
+          : n -> Map.of();
+      IntFunction<Map<String, Input>> dummyImage = combined ? n -> Map.of(imageInputName(visionModel),
+          Input.floats(new float[recipe.tensorSize()], 1, 3, recipe.height(), recipe.width())) : n -> Map.of();
+      this.image = new ImageTower(visionModel, recipe, null, List.of("image_embeds"), ImageTower.Pooling.AVERAGE,
+          dummyText);
+      this.text = new TextTower(textModel, tokenizer, List.of("text_embeds"), dummyImage);
+      if (image.dimension() != text.dimension()) {
+        throw new ModelException("The image embeddings of " + dir.root() + " have " + image.dimension()
+            + " dimensions but the text embeddings " + text.dimension() + "; the two towers do not belong to "
+            + "one model.");
+      }
+      this.logitScale = logitScale != null ? logitScale
+          : combined ? measureLogitScale(visionModel, tokenizer) : 100f;
+      this.modelId = builder.modelIdOr(dir);
+      this.resources = Collections.unmodifiableList(owned);
+    } catch (RuntimeException e) {
+      closeAll(owned);
+      throw e;
+    }
+  }
+
+  private static String imageInputName(OnnxModel model) {
+    return model.inputs().containsKey("pixel_values") ? "pixel_values"
+        : model.inputs().values().stream().filter(s -> s.rank() == 4).findFirst()
+            .orElseThrow(() -> new ModelException("No image input in " + model.file())).name();
+  }
+
+  private static Map<String, Input> dummyText(OnnxModel model, long[] ids) {
+    Map<String, Input> feeds = new LinkedHashMap<>();
+    feeds.put("input_ids", Input.longs(ids, 1, ids.length));
+    long[] ones = new long[ids.length];
+    java.util.Arrays.fill(ones, 1);
+    if (model.inputs().containsKey("attention_mask")) {
+      feeds.put("attention_mask", Input.longs(ones, 1, ids.length));
+    }
+    if (model.inputs().containsKey("token_type_ids")) {
+      feeds.put("token_type_ids", Input.longs(new long[ids.length], 1, ids.length));
+    }
+    return feeds;
+  }
+
+  /** exp(logit_scale), read off a combined graph's logits_per_image: logits / (image . text). */
+  private float measureLogitScale(OnnxModel model, TextTokenizer tokenizer) {
+    if (!model.outputs().containsKey("logits_per_image")) {
+      return 100f;
+    }
+    String[] texts = {"a photo", "照片"};
+    var batch = tokenizer.encode(List.of(texts));
+    int n = batch.size();
+    int len = tokenizer.contextLength();
+    Map<String, Input> feeds = new LinkedHashMap<>();
+    feeds.put("input_ids", Input.longs(batch.flatIds(), n, len));
+    if (model.inputs().containsKey("attention_mask")) {
+      feeds.put("attention_mask", Input.longs(batch.flatAttentionMask(), n, len));
+    }
+    if (model.inputs().containsKey("token_type_ids")) {
+      feeds.put("token_type_ids", Input.longs(new long[n * len], n, len));
+    }
+    float[] pixels = new float[recipe.tensorSize()];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) Math.sin(i * 0.001);
+    }
+    feeds.put(imageInputName(model), Input.floats(pixels, 1, 3, recipe.height(), recipe.width()));
+    var out = model.run(feeds, Set.of("logits_per_image", "image_embeds", "text_embeds"));
+    float[] img = normalise(out.get("image_embeds").rows().get(0));
+    List<float[]> txt = out.get("text_embeds").rows();
+    float[] logits = out.get("logits_per_image").values();
+    double best = 0;
+    double scale = 100;
+    for (int j = 0; j < n; j++) {
+      double cos = dot(img, normalise(txt.get(j)));
+      if (Math.abs(cos) > Math.abs(best)) {
+        best = cos;
+        scale = logits[j] / cos;
+      }
+    }
+    return Math.abs(best) < 1e-3 ? 100f : (float) scale;
+  }
+
+  @Override
+  public String modelId() {
+    return modelId;
+  }
+
+  @Override
+  public int dimension() {
+    return image.dimension();
+  }
+
+  @Override
+  public boolean normalized() {
+    return true;
+  }
+
+  @Override
+  public MetricType metric() {
+    return MetricType.COSINE;
+  }
+
+  @Override
+  public float logitScale() {
+    return logitScale;
+  }
+
+  @Override
+  public ImageRecipe recipe() {
+    return recipe;
+  }
+
+  /** The tokenizer this embedder uses (context length, ids), for inspection and tests. */
+  public TextTokenizer tokenizer() {
+    return text.tokenizer();
+  }
+
+  @Override
+  public List<float[]> embedPixels(List<float[]> pixels) {
+    checkOpen();
+    if (pixels.isEmpty()) {
+      return List.of();
+    }
+    return normaliseAll(image.embed(pixels, recipe.tensorSize()));
+  }
+
+  @Override
+  public List<float[]> embedTexts(List<String> texts) {
+    checkOpen();
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    return normaliseAll(text.embed(texts));
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new ClosedException(name + " embedder " + modelId);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeAll(resources);
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    Set<AutoCloseable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (AutoCloseable r : resources) {
+      if (seen.add(r)) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(ContrastiveEmbedder.class).warn("Closing {} failed: {}", r,
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  static List<float[]> normaliseAll(List<float[]> vectors) {
+    List<float[]> out = new ArrayList<>(vectors.size());
+    for (float[] v : vectors) {
+      out.add(normalise(v));
+    }
+    return out;
+  }
+
+  static float[] normalise(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    double norm = Math.sqrt(s);
+    float[] out = new float[v.length];
+    if (norm == 0) {
+      return out;
+    }
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) (v[i] / norm);
+    }
+    return out;
+  }
+
+  private static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return s;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "{" + modelId + ", dimension=" + dimension() + ", recipe=" + recipe.id()
+        + "}";
+  }
+}

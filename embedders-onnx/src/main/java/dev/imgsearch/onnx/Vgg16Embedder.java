@@ -1,0 +1,37 @@
+package dev.imgsearch.onnx;
+
+import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.core.store.MetricType;
+import java.util.List;
+
+/**
+ * VGG16 as Keras builds it for seed 002 ({@code VGG16(weights="imagenet", include_top=False, pooling="max")}): the
+ * 512-d max-pooled feature, L2-normalised, with Keras' preprocessing ({@link ImageRecipe#kerasVgg16()}: 224x224
+ * nearest, BGR, caffe means), compared by L2 distance. Keras exports take NHWC images; this is read off the graph.
+ *
+ * <pre>{@code
+ * try (Vgg16Embedder vgg = Vgg16Embedder.builder().modelFile(Path.of("vgg16.onnx")).build()) {
+ *   float[] feature = vgg.embedImage(ImageInput.of(Path.of("cat.jpg"))); // 512 values, unit norm
+ * }
+ * }</pre>
+ */
+public final class Vgg16Embedder extends VisionFeatureEmbedder {
+
+  private Vgg16Embedder(Builder b) {
+    super("VGG16", b, ImageRecipe.kerasVgg16(), List.of("global_max_pooling2d", "output_0", "output"),
+        ImageTower.Pooling.MAX, true, MetricType.L2);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Vgg16Embedder}. */
+  public static final class Builder extends FeatureBuilder<Builder> {
+    private Builder() {}
+
+    public Vgg16Embedder build() {
+      return new Vgg16Embedder(this);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.imgsearch.onnx;
+
+import dev.imgsearch.core.embed.EmbedderContract;
+import java.util.List;
+
+/** Core's embedder contract for the Chinese-CLIP image path (preprocessed pixels), on the tiny test model. */
+class ChineseClipImageContractTest extends EmbedderContract<ChineseClipEmbedder, float[]> {
+  @Override
+  protected ChineseClipEmbedder createEmbedder() {
+    return TestModels.chineseClip();
+  }
+
+  @Override
+  protected List<float[]> sampleInputs() {
+    int size = 3 * 224 * 224;
+    return List.of(TestModels.pixels(size, 1), TestModels.pixels(size, 2), TestModels.pixels(size, 3),
+        TestModels.pixels(size, 4));
+  }
+
+  @Override
+  protected List<float[]> embedBatch(ChineseClipEmbedder e, List<float[]> in) {
+    return e.embedPixels(in);
+  }
+
+  @Override
+  protected float[] embedOne(ChineseClipEmbedder e, float[] in) {
+    return e.embedPixels(List.of(in)).get(0);
+  }
+}

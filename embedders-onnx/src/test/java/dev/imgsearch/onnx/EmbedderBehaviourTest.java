@@ -1,0 +1,112 @@
+package dev.imgsearch.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonParser;
+import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.ModelException;
+import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.onnx.session.OnnxOptions;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the families declare, what the model directory decides, and how bad input is refused. */
+class EmbedderBehaviourTest {
+
+  @Test
+  void familiesDeclareDimensionMetricAndNormalisationFromTheGraph() {
+    try (ClipEmbedder clip = TestModels.clip(); ChineseClipEmbedder cn = TestModels.chineseClip();
+        ResNet50Embedder resnet = TestModels.resnet50(); Vgg16Embedder vgg = TestModels.vgg16()) {
+      assertThat(List.of(clip.dimension(), cn.dimension(), resnet.dimension(), vgg.dimension()))
+          .containsExactly(512, 512, 2048, 512);
+      assertThat(List.of(clip.metric(), cn.metric(), resnet.metric(), vgg.metric()))
+          .containsExactly(MetricType.COSINE, MetricType.COSINE, MetricType.L2, MetricType.L2);
+      assertThat(List.of(clip.normalized(), cn.normalized(), resnet.normalized(), vgg.normalized()))
+          .containsExactly(true, true, false, true);
+      // preprocessor_config.json picks the reference recipes; the image-only families use theirs
+      assertThat(clip.recipe()).isEqualTo(ImageRecipe.openAiClip(224));
+      assertThat(cn.recipe()).isEqualTo(ImageRecipe.chineseClip(224));
+      assertThat(resnet.recipe()).isEqualTo(ImageRecipe.torchvisionResNet());
+      assertThat(vgg.recipe()).isEqualTo(ImageRecipe.kerasVgg16());
+      assertThat(clip.tokenizer().contextLength()).isEqualTo(77);
+      assertThat(cn.tokenizer().contextLength()).isEqualTo(52);
+      assertThat(clip.modelId()).isEqualTo("clip");
+    }
+  }
+
+  @Test
+  void resnetCanNormaliseAndLoadFromOneFileWithOptions() {
+    float[] pixels = TestModels.pixels(3 * 224 * 224, 9);
+    OnnxOptions options = OnnxOptions.builder().intraOpThreads(1).optimization(OnnxOptions.Optimization.BASIC)
+        .device(OnnxOptions.Device.CPU).build();
+    try (ResNet50Embedder raw = TestModels.resnet50();
+        ResNet50Embedder unit = ResNet50Embedder.builder().modelFile(TestModels.model("resnet50")
+            .resolve("onnx/model.onnx")).normalize(true).options(options).modelId("resnet50-test").build()) {
+      float[] a = raw.embedPixels(List.of(pixels)).get(0);
+      float[] b = unit.embedPixels(List.of(pixels)).get(0);
+      assertThat(unit.normalized()).isTrue();
+      assertThat(unit.modelId()).isEqualTo("resnet50-test");
+      assertThat(TestModels.cosine(a, b)).isGreaterThan(0.99999);
+      double norm = 0;
+      for (float x : b) {
+        norm += x * x;
+      }
+      assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+  }
+
+  @Test
+  void theSpatialOutputIsPooledLikeThePooledOne() {
+    float[] pixels = TestModels.pixels(3 * 224 * 224, 5);
+    try (ResNet50Embedder pooled = TestModels.resnet50();
+        ResNet50Embedder map = ResNet50Embedder.builder().modelDirectory(TestModels.model("resnet50"))
+            .outputName("last_hidden_state").build()) {
+      assertThat(map.dimension()).isEqualTo(2048);
+      assertThat(TestModels.cosine(pooled.embedPixels(List.of(pixels)).get(0), map.embedPixels(List.of(pixels))
+          .get(0))).isGreaterThan(0.999999);
+    }
+  }
+
+  @Test
+  void wrongPixelArraysAreRefused() {
+    try (Vgg16Embedder vgg = TestModels.vgg16()) {
+      assertThatThrownBy(() -> vgg.embedPixels(List.of(new float[10]))).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("150528");
+    }
+  }
+
+  @Test
+  void aRecipeOfTheWrongSizeIsRefused() {
+    assertThatThrownBy(() -> ClipEmbedder.builder().modelDirectory(TestModels.model("clip"))
+        .recipe(ImageRecipe.openAiClip(336)).build()).isInstanceOf(ModelException.class)
+        .hasMessageContaining("336");
+  }
+
+  @Test
+  void customPreprocessorConfigsBecomeCustomRecipes() {
+    var config = JsonParser.parseString("{\"image_processor_type\": \"ConvNextImageProcessor\", \"size\": "
+        + "{\"shortest_edge\": 256}, \"crop_size\": {\"height\": 224, \"width\": 224}, \"resample\": 2, "
+        + "\"image_mean\": [0.485, 0.456, 0.406], \"image_std\": [0.229, 0.224, 0.225], "
+        + "\"rescale_factor\": 0.00392156862745098}").getAsJsonObject();
+    ImageRecipe recipe = ModelDirectory.recipeOf(config, Path.of("preprocessor_config.json")).orElseThrow();
+    assertThat(recipe.width()).isEqualTo(224);
+    assertThat(recipe.id()).startsWith("hf-shortest-256-crop-224");
+    var lanczos = JsonParser.parseString("{\"size\": {\"height\": 224, \"width\": 224}, \"resample\": 1}")
+        .getAsJsonObject();
+    assertThatThrownBy(() -> ModelDirectory.recipeOf(lanczos, Path.of("p.json")))
+        .isInstanceOf(ModelException.class).hasMessageContaining("resample 1");
+  }
+
+  @Test
+  void zeroShotNeedsLabelsAndATemplate() {
+    try (ClipEmbedder clip = TestModels.clip()) {
+      assertThatThrownBy(() -> ZeroShotClassifier.of(clip, List.of(), "{}"))
+          .isInstanceOf(InvalidInputException.class);
+      assertThatThrownBy(() -> ZeroShotClassifier.of(clip, List.of("dog"), "a photo"))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("{}");
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.imgsearch.onnx;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/** The committed tiny models and reference outputs (made by src/test/python/regenerate.sh). */
+final class TestModels {
+  private TestModels() {}
+
+  static Path resources() {
+    try {
+      return Path.of(TestModels.class.getResource("/models").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Path model(String family) {
+    return resources().resolve("models").resolve(family);
+  }
+
+  /** core's committed test images (core/src/test/resources/images), from the source tree. */
+  static Path coreImages() {
+    return repoRoot().resolve("core/src/test/resources/images");
+  }
+
+  static Path coreResources() {
+    return repoRoot().resolve("core/src/test/resources");
+  }
+
+  static Path repoRoot() {
+    Path p = resources().toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("core").resolve("pom.xml"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("repository root not found above " + resources());
+    }
+    return p;
+  }
+
+  static JsonObject json(String relative) {
+    try {
+      return JsonParser.parseString(Files.readString(resources().resolve(relative), StandardCharsets.UTF_8))
+          .getAsJsonObject();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static float[] floats(String base64) {
+    ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(v);
+    return v;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  static ClipEmbedder clip() {
+    return ClipEmbedder.builder().modelDirectory(model("clip")).build();
+  }
+
+  static ChineseClipEmbedder chineseClip() {
+    return ChineseClipEmbedder.builder().modelDirectory(model("chinese-clip")).build();
+  }
+
+  static ResNet50Embedder resnet50() {
+    return ResNet50Embedder.builder().modelDirectory(model("resnet50")).build();
+  }
+
+  static Vgg16Embedder vgg16() {
+    return Vgg16Embedder.builder().modelDirectory(model("vgg16")).build();
+  }
+
+  /** Deterministic pseudo-images: smooth patterns in roughly the range the recipes produce. */
+  static float[] pixels(int size, int seed) {
+    float[] p = new float[size];
+    java.util.Random r = new java.util.Random(seed);
+    double fx = 0.001 + r.nextDouble() * 0.05;
+    double phase = r.nextDouble() * 6;
+    for (int i = 0; i < size; i++) {
+      p[i] = (float) (Math.sin(i * fx + phase) + 0.3 * r.nextGaussian());
+    }
+    return p;
+  }
+}

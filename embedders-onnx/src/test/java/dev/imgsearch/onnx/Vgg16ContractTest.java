@@ -1,0 +1,29 @@
+package dev.imgsearch.onnx;
+
+import dev.imgsearch.core.embed.EmbedderContract;
+import java.util.List;
+
+/** Core's embedder contract for the VGG16 image path (preprocessed pixels), on the tiny test model. */
+class Vgg16ContractTest extends EmbedderContract<Vgg16Embedder, float[]> {
+  @Override
+  protected Vgg16Embedder createEmbedder() {
+    return TestModels.vgg16();
+  }
+
+  @Override
+  protected List<float[]> sampleInputs() {
+    int size = 3 * 224 * 224;
+    return List.of(TestModels.pixels(size, 1), TestModels.pixels(size, 2), TestModels.pixels(size, 3),
+        TestModels.pixels(size, 4));
+  }
+
+  @Override
+  protected List<float[]> embedBatch(Vgg16Embedder e, List<float[]> in) {
+    return e.embedPixels(in);
+  }
+
+  @Override
+  protected float[] embedOne(Vgg16Embedder e, float[] in) {
+    return e.embedPixels(List.of(in)).get(0);
+  }
+}
