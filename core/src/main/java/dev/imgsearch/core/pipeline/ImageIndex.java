@@ -474,7 +474,7 @@ public final class ImageIndex implements AutoCloseable {
       if (decodePool == null) {
         decodePool = Executors.newFixedThreadPool(parallelism, new ThreadFactoryBuilder().setDaemon(true)
             .setNameFormat("imgsearch-decode-" + collection + "-%d").build());
-        stagePool = Executors.newFixedThreadPool(2, new ThreadFactoryBuilder().setDaemon(true)
+        stagePool = Executors.newFixedThreadPool(3, new ThreadFactoryBuilder().setDaemon(true)
             .setNameFormat("imgsearch-stage-" + collection + "-%d").build());
       }
     }

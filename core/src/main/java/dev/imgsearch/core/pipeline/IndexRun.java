@@ -81,7 +81,8 @@ final class IndexRun {
   private volatile boolean producerDone;
   /** When the writer last made the collection durable (writer thread only). */
   private long lastFlushNanos;
-  private boolean interrupted;
+  /** Set when the calling thread is interrupted: the run stops taking new images. */
+  private volatile boolean interrupted;
 
   IndexRun(ImageIndex index, IndexSource source, IndexListener listener) {
     this.index = index;
@@ -92,7 +93,56 @@ final class IndexRun {
     this.seen = source.sync() ? ConcurrentHashMap.newKeySet() : null;
   }
 
+  /**
+   * Runs on the index's threads while the calling thread waits. No store call ever runs on the calling thread,
+   * so interrupting it cannot break a store that reacts badly to interrupts during I/O (Lucene, gRPC): an
+   * interrupt only asks the run to stop, which it does after writing the images in flight.
+   */
   IndexReport run() {
+    Future<IndexReport> work = index.stagePool().submit(this::runOnWorkers);
+    boolean wasInterrupted = false;
+    try {
+      while (true) {
+        try {
+          return work.get();
+        } catch (InterruptedException e) {
+          wasInterrupted = true;
+          interrupted = true; // the workers wind down; keep waiting for them
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof Stopped) {
+            throw new ImageSearchException("Indexing into '" + index.collection() + "' was interrupted after "
+                + progress.done() + " of " + progress.total() + " images. Images already written stay; run "
+                + "index() again to finish (they are skipped).");
+          }
+          if (cause instanceof ImageSearchException ise) {
+            throw ise;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new ImageSearchException("Indexing into '" + index.collection() + "' stopped after "
+              + progress.done() + " images: " + cause + ". Images already written stay; run index() again to "
+              + "finish.", cause);
+        }
+      }
+    } finally {
+      if (wasInterrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Thrown on a worker when the run was interrupted. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("interrupted", null, false, false);
+    }
+  }
+
+  private IndexReport runOnWorkers() throws Exception {
     progress.total(source.count());
     Future<?> embedding = index.stagePool().submit(this::embedLoop);
     Future<?> writing = index.stagePool().submit(this::writeLoop);
@@ -108,21 +158,14 @@ final class IndexRun {
     Throwable f = fatal.get();
     if (f != null) {
       index.flushQuietly();
-      if (f instanceof ImageSearchException e) {
+      if (f instanceof Exception e) {
         throw e;
       }
-      if (f instanceof Error e) {
-        throw e;
-      }
-      throw new ImageSearchException("Indexing into '" + index.collection() + "' stopped after "
-          + progress.done() + " images: " + f + ". Images already written stay; run index() again to finish.", f);
+      throw (Error) f;
     }
     if (interrupted) {
       index.flushQuietly();
-      Thread.currentThread().interrupt();
-      throw new ImageSearchException("Indexing into '" + index.collection() + "' was interrupted after "
-          + progress.done() + " of " + progress.total() + " images. Images already written stay; run index() "
-          + "again to finish (they are skipped).");
+      throw new Stopped();
     }
     if (source.sync()) {
       progress.removed(sync());

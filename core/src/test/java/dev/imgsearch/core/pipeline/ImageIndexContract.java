@@ -326,6 +326,29 @@ public abstract class ImageIndexContract {
   }
 
   @Test
+  void syncPagesThroughMoreRowsThanOneQueryReturns() {
+    byte[] png = TestFiles.encode(ColorEmbedder.solid(Color.CYAN, 4, 4), "png");
+    List<ImageRecord> records = new ArrayList<>();
+    for (int i = 0; i < 2_100; i++) {
+      records.add(ImageRecord.of(String.format("r%04d", i), png));
+    }
+    ImageIndex index = open(b -> b.batchSize(64).upsertBatchSize(500));
+    index.index(IndexSource.records(records).build());
+    assertThat(index.count()).isEqualTo(2_100);
+    // Keep every third record: the sync must find the others across three pages of 1,024 rows.
+    List<ImageRecord> kept = new ArrayList<>();
+    for (int i = 0; i < records.size(); i += 3) {
+      kept.add(records.get(i));
+    }
+    IndexReport r = index.index(IndexSource.records(kept).sync(true).build());
+    assertThat(r.unchanged()).isEqualTo(700);
+    assertThat(r.removed()).isEqualTo(1_400);
+    assertThat(index.count()).isEqualTo(700);
+    assertThat(store.get(collection, List.of("r0000", "r0001", "r2097", "r2098", "r2099"), List.of()))
+        .extracting(row -> row.get(IndexFields.ID)).containsExactly("r0000", "r2097");
+  }
+
+  @Test
   void choosesFilesByExtensionIncludeAndExcludeGlobs() {
     Path g = gallery();
     TestFiles.bytes(g.resolve("notes.txt"), "not an image".getBytes());
