@@ -374,27 +374,30 @@ public final class ImageIndex implements AutoCloseable {
 
   /**
    * Zero-shot classification of an image among labels put into a template such as {@code "a photo of a {}."};
-   * one probability per label, in order. Needs a {@link MultimodalEmbedder}.
+   * one probability per label, in order. Needs a {@link MultimodalEmbedder}. To classify many images among the
+   * same labels, make a {@link ZeroShotClassifier} once.
    */
   public List<LabelProbability> classify(ImageInput image, List<String> labels, String template) {
     checkOpen();
-    return classifier().classify(image, labels, template);
+    ZeroShotClassifier classifier = ZeroShotClassifier.of(multimodal(), labels, template);
+    return classifier.classify(embedImage(image));
   }
 
   /** Zero-shot classification of an indexed image, by id, with its stored vector (nothing is decoded). */
   public List<LabelProbability> classifyIndexed(String id, List<String> labels, String template) {
     checkOpen();
+    ZeroShotClassifier classifier = ZeroShotClassifier.of(multimodal(), labels, template);
     List<Row> rows = store.get(collection, List.of(id), List.of(IndexFields.VECTOR));
     if (rows.isEmpty()) {
       throw new InvalidInputException("No image with id '" + id + "' in collection '" + collection + "'; pass the "
           + "id of an indexed image (ImageHit.id()).");
     }
-    return classifier().classify(rows.get(0).vector(IndexFields.VECTOR), labels, template);
+    return classifier.classify(rows.get(0).vector(IndexFields.VECTOR));
   }
 
-  private ZeroShotClassifier classifier() {
+  private MultimodalEmbedder multimodal() {
     if (embedder instanceof MultimodalEmbedder m) {
-      return new ZeroShotClassifier(m, decoder);
+      return m;
     }
     throw new InvalidInputException("Model '" + embedder.modelId() + "' does not embed text, so it cannot classify "
         + "zero-shot; use a text-and-image model such as CLIP or Chinese-CLIP.");

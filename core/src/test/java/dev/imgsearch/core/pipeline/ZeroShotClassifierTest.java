@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class ZeroShotClassifierTest {
   private final ColorEmbedder embedder = new ColorEmbedder();
-  private final ZeroShotClassifier classifier = new ZeroShotClassifier(embedder);
 
   @Test
   void isASoftmaxOfScaledCosineSimilaritiesInLabelOrder() {
     ImageInput image = ImageInput.of(ColorEmbedder.solid(new Color(200, 60, 40), 20, 20));
     List<String> labels = List.of("red", "green", "blue", "yellow");
-    List<LabelProbability> p = classifier.classify(image, labels, "a photo of a {} thing");
+    ZeroShotClassifier classifier = ZeroShotClassifier.of(embedder, labels, "a photo of a {} thing");
+    assertThat(classifier.labels()).isEqualTo(labels);
+    List<LabelProbability> p = classifier.classify(image);
 
     float[] v = embedder.embedImage(image);
     double[] logits = new double[4];
@@ -41,19 +42,18 @@ class ZeroShotClassifierTest {
   @Test
   void classifiesWithChineseLabelsAndAStoredVector() {
     float[] green = embedder.embedImage(ImageInput.of(ColorEmbedder.solid(Color.GREEN, 8, 8)));
-    List<LabelProbability> p = classifier.classify(green, List.of("红色", "绿色", "蓝色"), "{}");
+    List<LabelProbability> p = ZeroShotClassifier.of(embedder, List.of("红色", "绿色", "蓝色"), "{}").classify(green);
     assertThat(p.get(1).probability()).isGreaterThan(0.99);
     assertThat(p.stream().mapToDouble(LabelProbability::probability).sum()).isCloseTo(1, within(1e-12));
   }
 
   @Test
   void refusesNoLabelsATemplateWithoutPlaceholderAndAVectorOfAnotherModel() {
-    ImageInput image = ImageInput.of(ColorEmbedder.solid(Color.RED, 8, 8));
-    assertThatThrownBy(() -> classifier.classify(image, List.of())).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("at least one label");
-    assertThatThrownBy(() -> classifier.classify(image, List.of("red"), "a photo"))
+    assertThatThrownBy(() -> ZeroShotClassifier.of(embedder, List.of(), "{}"))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least one label");
+    assertThatThrownBy(() -> ZeroShotClassifier.of(embedder, List.of("red"), "a photo"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("{}");
-    assertThatThrownBy(() -> classifier.classify(new float[5], List.of("red"), "{}"))
+    assertThatThrownBy(() -> ZeroShotClassifier.of(embedder, List.of("red"), "{}").classify(new float[5]))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("5 values");
   }
 }
