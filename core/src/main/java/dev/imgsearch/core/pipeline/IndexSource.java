@@ -8,7 +8,7 @@ import java.util.Collection;
  * one with the static factories:
  *
  * <pre>{@code
- * IndexSource.directory(Path.of("paintings")).include("**}{@code /*.jpg").sync(true).build();
+ * IndexSource.directory(Path.of("paintings")).extensions("jpg").exclude("thumbnails").sync(true).build();
  * IndexSource.paths(List.of(a, b)).baseDirectory(dir).build();
  * IndexSource.records(records).key("uploads").build();
  * }</pre>

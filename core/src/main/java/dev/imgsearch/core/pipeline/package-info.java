@@ -12,7 +12,7 @@
  * try (var resnet = ResNet50Embedder.builder().modelFile(Path.of("resnet50.onnx")).build();
  *      var store = MilvusVectorStore.builder().uri("http://localhost:19530").build();
  *      var index = ImageIndex.builder().embedder(resnet).store(store).collection("image_search").batchSize(128).build()) {
- *   index.index(IndexSource.directory(Path.of("paintings/paintings")).include("**}{@code /*.jpg").build(), progressBar);
+ *   index.index(IndexSource.directory(Path.of("paintings/paintings")).extensions("jpg").build(), progressBar);
  *   Query q = Query.image(Path.of("paintings/test_paintings/a.jpg")).topK(3).build();
  *   ResultGrid.builder().build().write(q, index.search(q), Path.of("search_result.png"));
  * }
