@@ -45,6 +45,7 @@ final class IndexRun {
   private static final Logger LOG = LoggerFactory.getLogger(IndexRun.class);
   private static final Object END = new Object();
   private static final long POLL_MILLIS = 20;
+  private static final long MAX_BATCH_WAIT_NANOS = 5_000_000_000L;
   private static final int LOOKUP_BATCH = 256;
   private static final int SYNC_PAGE = 1024;
 
@@ -429,14 +430,23 @@ final class IndexRun {
 
   // ---------------------------------------------------------------- inference in batches (one thread)
 
+  /**
+   * Takes decoded images and embeds them in full batches. A partial batch is embedded only when no image is being
+   * decoded (the walk or the lookups are what is slow, or the source is done), or when its first image has waited
+   * {@link #MAX_BATCH_WAIT_NANOS}: small batches waste the model's time, so while images are on their way the
+   * batch waits for them. It always fills: at least a batch of images may be in flight.
+   */
   private void embedLoop() {
     List<Ready> batch = new ArrayList<>(index.batchSize());
+    long batchStart = 0;
     try {
       while (fatal.get() == null) {
         Ready r = ready.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (r == null) {
           if (!batch.isEmpty()) {
-            embed(batch);
+            if (inPool.get() == 0 || System.nanoTime() - batchStart > MAX_BATCH_WAIT_NANOS) {
+              embed(batch);
+            }
           } else if (producerDone && inPool.get() == 0 && ready.isEmpty()) {
             break;
           }
@@ -446,6 +456,9 @@ final class IndexRun {
           permits.release();
           write(r);
           continue;
+        }
+        if (batch.isEmpty()) {
+          batchStart = System.nanoTime();
         }
         batch.add(r);
         if (batch.size() >= index.batchSize()) {
