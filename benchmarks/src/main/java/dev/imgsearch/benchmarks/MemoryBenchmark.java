@@ -25,8 +25,9 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Peak memory of indexing 1,000 and 10,000 images, each in a fresh JVM: the largest heap in use right after a
- * garbage collection (what the run holds, without garbage not yet collected) and the peak of the heap pools.
+ * Peak memory of indexing 1,000 and 10,000 images, each in a fresh JVM: the largest live heap (in use right after
+ * a full collection, sampled every second), the largest heap after any collection, and the peak of the heap
+ * pools (garbage included, so it depends on the collector more than on the run).
  * Rows go to Milvus when {@code --milvus} is given (else to the in-memory store, whose rows count too).
  *
  * <pre>
@@ -92,6 +93,23 @@ public final class MemoryBenchmark {
         maxAfterGc.accumulateAndGet(used, Math::max);
       }, null, null);
     }
+    // The live set: heap in use right after a full collection, sampled every second while the run goes.
+    AtomicLong maxLive = new AtomicLong();
+    List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        System.gc();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        samples.add(used);
+        maxLive.accumulateAndGet(used, Math::max);
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    sampler.setDaemon(true);
     try (ImageEmbedder embedder = PipelineBenchmark.load(a.get("model"));
         VectorStore store = a.containsKey("milvus")
             ? MilvusVectorStore.builder().uri(a.get("milvus")).consistency(ConsistencyLevel.BOUNDED).build()
@@ -102,9 +120,11 @@ public final class MemoryBenchmark {
         pool.resetPeakUsage();
       }
       IndexReport r;
+      sampler.start();
       try (ImageIndex index = ImageIndex.builder().embedder(embedder).store(store).collection(collection).build()) {
         r = index.index(IndexSource.directory(Path.of(a.get("child"))).extensions("jpg").build());
       }
+      sampler.interrupt();
       ImageIndex.drop(store, collection);
       long peak = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -112,8 +132,17 @@ public final class MemoryBenchmark {
           peak += pool.getPeakUsage().getUsed();
         }
       }
-      System.out.printf(Locale.ROOT, "indexed %d, peak heap after GC %.1f MiB, peak heap pools %.1f MiB, "
-          + "%.1f images/s%n", r.indexed(), maxAfterGc.get() / 1048576.0, peak / 1048576.0, r.imagesPerSecond());
+      List<Long> sorted;
+      synchronized (samples) {
+        sorted = samples.stream().sorted().toList();
+      }
+      System.gc();
+      long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      System.out.printf(Locale.ROOT, "indexed %d; live heap (after full GCs, %d samples, one a second): max %.1f, "
+          + "p90 %.1f, median %.1f MiB; after the run %.1f MiB; peak heap after any GC %.1f MiB; peak heap pools "
+          + "%.1f MiB; %.1f images/s%n", r.indexed(), sorted.size(), maxLive.get() / 1048576.0,
+          sorted.get((int) (sorted.size() * 0.9)) / 1048576.0, sorted.get(sorted.size() / 2) / 1048576.0,
+          after / 1048576.0, maxAfterGc.get() / 1048576.0, peak / 1048576.0, r.imagesPerSecond());
     }
   }
 }
