@@ -206,22 +206,47 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
     }
   }
 
+  /**
+   * Refuses, before anything is created, what the server is known not to support: IVF_PQ on Milvus Lite 3.x,
+   * several vector fields before Milvus 2.4, BM25 full-text fields before Milvus 2.5.
+   */
   private void checkServerSupports(CollectionSpec spec) {
-    if (!isMilvusLite()) {
+    String version = serverVersion();
+    if (isMilvusLite()) {
+      for (FieldSpec f : spec.vectorFields()) {
+        if (f.index().type() == IndexType.IVF_PQ) {
+          throw new SchemaException("Vector field '" + f.name() + "' asks for an IVF_PQ index, but the server at "
+              + errors.endpoint() + " is " + version + ", which has no product quantisation. Use IVF_SQ8, "
+              + "IVF_FLAT, HNSW or FLAT there, or a Milvus standalone/distributed server for IVF_PQ.");
+        }
+      }
       return;
     }
-    for (FieldSpec f : spec.vectorFields()) {
-      if (f.index().type() == IndexType.IVF_PQ) {
-        throw new SchemaException("Vector field '" + f.name() + "' asks for an IVF_PQ index, but the server at "
-            + errors.endpoint() + " is " + serverVersion() + ", which has no product quantisation. Use IVF_SQ8, "
-            + "IVF_FLAT, HNSW or FLAT there, or a Milvus standalone/distributed server for IVF_PQ.");
-      }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("v?(\\d+)\\.(\\d+)").matcher(version);
+    if (!m.find()) {
+      return; // an unknown version string: let the server decide
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    boolean before24 = major < 2 || (major == 2 && minor < 4);
+    boolean before25 = major < 2 || (major == 2 && minor < 5);
+    if (before24 && spec.vectorFields().size() > 1) {
+      throw new SchemaException("Collection '" + spec.name() + "' has " + spec.vectorFields().size() + " vector fields, "
+          + "but the server at " + errors.endpoint() + " is Milvus " + version + ", which allows one per collection "
+          + "(several need Milvus 2.4+). Use one vector field per collection, or a newer server.");
+    }
+    if (before25 && !spec.fullTextFields().isEmpty()) {
+      throw new SchemaException("Collection '" + spec.name() + "' has full-text (BM25) fields, but the server at "
+          + errors.endpoint() + " is Milvus " + version + "; BM25 functions need Milvus 2.5+ or Milvus Lite 3.x.");
     }
   }
 
-  /** Whether the server is Milvus Lite (its version string starts with {@code milvus_lite}). */
+  /**
+   * Whether the server is the pure-Python Milvus Lite 3.x (version {@code milvus_lite-3.2.2}); the embedded Milvus
+   * 2.3 of PyPI's {@code milvus} package ({@code v2.3.5-lite}) runs Milvus's own core and is not.
+   */
   boolean isMilvusLite() {
-    return serverVersion().toLowerCase(java.util.Locale.ROOT).contains("lite");
+    return serverVersion().toLowerCase(java.util.Locale.ROOT).startsWith("milvus_lite");
   }
 
   /** The server's version string, e.g. {@code v2.6.4} or {@code milvus_lite-3.2.2}. */
