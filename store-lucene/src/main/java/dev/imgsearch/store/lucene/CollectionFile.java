@@ -7,6 +7,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.MetricType;
@@ -49,6 +50,15 @@ record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
       fields.add(field(f));
     }
     json.add("fields", fields);
+    JsonArray fullText = new JsonArray();
+    for (FullTextField ft : spec.fullTextFields()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("name", ft.name());
+      o.addProperty("textField", ft.textField());
+      o.addProperty("analyzer", ft.analyzer().name());
+      fullText.add(o);
+    }
+    json.add("fullText", fullText);
     JsonObject vectorIndexes = new JsonObject();
     plans.forEach((name, plan) -> {
       JsonObject p = new JsonObject();
@@ -125,6 +135,13 @@ record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
         first = false;
       } else {
         b.field(f);
+      }
+    }
+    if (json.has("fullText")) {
+      for (JsonElement e : json.getAsJsonArray("fullText")) {
+        JsonObject o = e.getAsJsonObject();
+        b.fullText(FullTextField.of(o.get("name").getAsString(), o.get("textField").getAsString(),
+            FullTextField.Analyzer.valueOf(o.get("analyzer").getAsString())));
       }
     }
     CollectionSpec spec = b.build();

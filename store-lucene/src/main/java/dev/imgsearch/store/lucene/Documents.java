@@ -4,6 +4,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.spi.JsonValues;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -21,8 +22,10 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
 
@@ -32,11 +35,13 @@ import org.apache.lucene.util.NumericUtils;
  * <ul>
  *   <li>{@code $id}: the primary key as one exact term (for upsert and delete by key);
  *   <li>{@code NAME}: a declared scalar's stored value (its own Java type; BOOL as 0/1; JSON as JSON text), or a
- *       vector field's vectors;
+ *       vector field's vectors (for a COSINE graph: scaled to unit length and compared by dot product, which is
+ *       faster and defined for zero vectors, with the vectors as given in {@code NAME$raw}, without a graph);
  *   <li>{@code NAME#l}, {@code #f}, {@code #d}, {@code #s}, {@code #b}: the value indexed for filters by its kind
  *       (integer, float, double, string, boolean) with points or terms and doc values. Declared fields have one
  *       kind; JSON and dynamic fields are indexed by the kind of each value;
  *   <li>{@code $dyn}: the dynamic fields as one JSON object;
+ *   <li>{@code $text:NAME}: the analysed text of full-text field NAME (BM25);
  *   <li>{@code $long}: the names of string fields whose value is too long for a Lucene term (over 32766 bytes of
  *       UTF-8); filters on those rows are evaluated on the stored value.
  * </ul>
@@ -47,6 +52,8 @@ final class Documents {
   static final String ID = "$id";
   static final String DYNAMIC = "$dyn";
   static final String LONG_STRINGS = "$long";
+  /** Prefix of the analysed text fields of {@link FullTextField}s. */
+  static final String TEXT_PREFIX = "$text:";
   /** The longest term Lucene indexes, in bytes of UTF-8. */
   static final int MAX_TERM_BYTES = 32766;
 
@@ -73,14 +80,60 @@ final class Documents {
 
   private final CollectionSpec spec;
   private final FieldSpec pk;
-  private final Map<String, org.apache.lucene.index.VectorSimilarityFunction> similarities = new LinkedHashMap<>();
+  private final Map<String, VectorSimilarityFunction> similarities = new LinkedHashMap<>();
+  /** Vector fields whose graph holds unit vectors (COSINE graphs): their raw vectors are in a field of their own. */
+  private final Set<String> normalized = new HashSet<>();
 
-  Documents(CollectionSpec spec) {
+  Documents(CollectionSpec spec, Map<String, VectorPlan> plans) {
     this.spec = spec;
     this.pk = spec.primaryKey();
     for (FieldSpec f : spec.vectorFields()) {
-      similarities.put(f.name(), VectorPlan.similarity(f.metric()));
+      VectorPlan plan = plans.get(f.name());
+      if (plan.normalizes(f.metric())) {
+        normalized.add(f.name());
+        similarities.put(f.name(), VectorSimilarityFunction.DOT_PRODUCT);
+      } else {
+        similarities.put(f.name(), VectorPlan.similarity(f.metric()));
+      }
     }
+  }
+
+  /**
+   * The Lucene vector field that holds a vector field's vectors as given: the field itself, or for a COSINE graph
+   * (whose graph holds unit vectors, compared by dot product) the field {@code NAME$raw}.
+   */
+  String rawVectorField(String field) {
+    return normalized.contains(field) ? rawName(field) : field;
+  }
+
+  /** The Lucene vector field the graph of a field is searched in. */
+  String graphVectorField(String field) {
+    return field;
+  }
+
+  /** Whether the graph of a field holds unit vectors, so query vectors must be normalised too. */
+  boolean isNormalized(String field) {
+    return normalized.contains(field);
+  }
+
+  static String rawName(String field) {
+    return field + "$raw";
+  }
+
+  /** A copy scaled to length 1; a zero vector stays zero (it scores 0 against everything). */
+  static float[] unit(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += (double) x * x;
+    }
+    float[] u = v.clone();
+    if (norm > 0) {
+      float scale = (float) (1 / Math.sqrt(norm));
+      for (int i = 0; i < u.length; i++) {
+        u[i] *= scale;
+      }
+    }
+    return u;
   }
 
   CollectionSpec spec() {
@@ -101,6 +154,11 @@ final class Documents {
       case BOOL -> List.of(Kind.BOOL);
       default -> List.of();
     };
+  }
+
+  /** The Lucene field of a full-text field. */
+  static String textField(String fullTextName) {
+    return TEXT_PREFIX + fullTextName;
   }
 
   /** The term that identifies a row by its primary key (a Long or a String, as checked). */
@@ -144,7 +202,15 @@ final class Documents {
         continue;
       }
       switch (f.type()) {
-        case FLOAT_VECTOR -> doc.add(new KnnFloatVectorField(name, (float[]) value, similarities.get(name)));
+        case FLOAT_VECTOR -> {
+          float[] v = (float[]) value;
+          if (normalized.contains(name)) {
+            doc.add(new KnnFloatVectorField(name, unit(v), VectorSimilarityFunction.DOT_PRODUCT));
+            doc.add(new KnnFloatVectorField(rawName(name), v, VectorSimilarityFunction.COSINE));
+          } else {
+            doc.add(new KnnFloatVectorField(name, v, similarities.get(name)));
+          }
+        }
         case INT32 -> {
           doc.add(new StoredField(name, (Integer) value));
           index(doc, name, ((Integer) value).longValue());
@@ -178,6 +244,9 @@ final class Documents {
     }
     if (!dynamic.isEmpty()) {
       doc.add(new StoredField(DYNAMIC, JsonValues.gson().toJson(dynamic)));
+    }
+    for (FullTextField ft : spec.fullTextFields()) {
+      doc.add(new TextField(textField(ft.name()), (String) row.get(ft.textField()), Field.Store.NO));
     }
     return doc;
   }

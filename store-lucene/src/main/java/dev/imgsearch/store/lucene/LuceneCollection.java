@@ -3,6 +3,16 @@ package dev.imgsearch.store.lucene;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.StoreUnavailableException;
+import dev.imgsearch.core.SchemaException;
+import dev.imgsearch.core.store.FullTextField;
+import dev.imgsearch.core.store.HybridSearchRequest;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.util.QueryBuilder;
 import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
@@ -20,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,7 +56,9 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.SortedNumericSortField;
@@ -67,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * One collection: its schema, its Lucene index (an {@link IndexWriter} and a {@link SearcherManager} for
  * near-real-time reads), and the operations of {@link dev.imgsearch.core.store.VectorStore} on it.
  *
- * <p>Every write refreshes the searcher before it returns, so reads see it. Writes become durable on
+ * <p>Reads see every write that returned before them: a read refreshes the searcher first when there were writes
+ * since the last refresh. Writes become durable on
  * {@link #flush()} (a Lucene commit) and {@link #close()}. When writing fails with an I/O error (a full disk), the
  * writer is rolled back to the last commit and reopened, and the error says that writes since the last flush were
  * lost; data committed before stays intact.
@@ -79,6 +91,9 @@ import org.slf4j.LoggerFactory;
 final class LuceneCollection implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneCollection.class);
   private static final String NEXT_AUTO_ID = "imgsearch.nextAutoId";
+  /** BM25 parameters, Milvus's defaults (and Lucene's). */
+  static final float BM25_K1 = 1.2f;
+  static final float BM25_B = 0.75f;
 
   private final Path dir;
   private final CollectionFile file;
@@ -90,6 +105,13 @@ final class LuceneCollection implements Closeable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ReentrantLock insertLock = new ReentrantLock();
   private final AtomicLong nextAutoId = new AtomicLong(1);
+  /** Counts writes: incremented after each write is applied to the writer. */
+  private final AtomicLong writeGeneration = new AtomicLong();
+  /** Every write up to this generation is visible to new searchers. */
+  private volatile long searchableGeneration;
+  private final Object refreshLock = new Object();
+  /** Analyses full-text fields: StandardAnalyzer, or SmartChineseAnalyzer for {@code CHINESE}. */
+  private final Analyzer analyzer;
 
   private Directory directory;
   private IndexWriter writer;
@@ -101,9 +123,15 @@ final class LuceneCollection implements Closeable {
     this.file = file;
     this.spec = file.spec();
     this.pk = spec.primaryKey();
-    this.documents = new Documents(spec);
+    this.documents = new Documents(spec, file.plans());
     this.filters = new FilterQueries(documents);
     this.options = options;
+    Map<String, Analyzer> perField = new HashMap<>();
+    for (FullTextField ft : spec.fullTextFields()) {
+      perField.put(Documents.textField(ft.name()), ft.analyzer() == FullTextField.Analyzer.CHINESE
+          ? new SmartChineseAnalyzer() : new StandardAnalyzer());
+    }
+    this.analyzer = new PerFieldAnalyzerWrapper(new StandardAnalyzer(), perField);
   }
 
   /** Opens a collection directory: its {@code collection.json} and its index. */
@@ -131,7 +159,14 @@ final class LuceneCollection implements Closeable {
       if (mode == IndexWriterConfig.OpenMode.CREATE) {
         w.commit();
       }
-      SearcherManager s = new SearcherManager(w, true, false, null);
+      SearcherManager s = new SearcherManager(w, true, false, new SearcherFactory() {
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+          IndexSearcher searcher = new IndexSearcher(reader);
+          searcher.setSimilarity(new BM25Similarity(BM25_K1, BM25_B));
+          return searcher;
+        }
+      });
       directory = d;
       writer = w;
       searchers = s;
@@ -174,9 +209,13 @@ final class LuceneCollection implements Closeable {
 
   private IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
     Map<String, KnnVectorsFormat> formats = new HashMap<>();
-    file.plans().forEach((field, plan) -> formats.put(field, plan.format()));
+    file.plans().forEach((field, plan) -> {
+      formats.put(field, plan.format());
+      formats.put(Documents.rawName(field), VectorPlan.exact().format());
+    });
     KnnVectorsFormat fallback = VectorPlan.exact().format();
-    IndexWriterConfig config = new IndexWriterConfig();
+    IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    config.setSimilarity(new BM25Similarity(BM25_K1, BM25_B));
     config.setOpenMode(mode);
     config.setRAMBufferSizeMB(options.ramBufferMb());
     config.setCodec(new Lucene912Codec() {
@@ -310,7 +349,7 @@ final class LuceneCollection implements Closeable {
     write(w -> {
       w.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
       w.commit();
-    }, false);
+    });
   }
 
   // ---- reads ------------------------------------------------------------------------------------------------
@@ -369,24 +408,131 @@ final class LuceneCollection implements Closeable {
     SchemaChecks.checkFilter(spec, filter);
     OutputFields out = OutputFields.resolve(spec, request.outputFields());
     Query filterQuery = filter == null ? null : filters.toQuery(filter);
-    VectorPlan plan = file.plans().get(field.name());
     int window = request.topK() + request.offset();
-    int ef = Math.max(window, searchEf(request));
+    int ef = searchEf(request.searchParams());
     return read(s -> {
-      VectorSearch.Accept accept = plan.isExact() ? VectorSearch.Accept.of(s, filterQuery) : null;
+      VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
       List<List<Hit>> results = new ArrayList<>(queries.size());
       for (float[] query : queries) {
-        int[] candidates = plan.isExact()
-            ? VectorSearch.scan(s, field.name(), field.metric(), query, accept, window + VectorSearch.EXACT_MARGIN)
-            : VectorSearch.graph(s, field.name(), query, filterQuery, ef);
-        results.add(rank(s, field, query, candidates, request.topK(), request.offset(), out));
+        Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef);
+        results.add(page(s, ranked, request.topK(), request.offset(), out));
       }
       return results;
     });
   }
 
-  private int searchEf(SearchRequest request) {
-    Object ef = request.searchParams().get("ef");
+  /**
+   * Runs a hybrid search: each route ranked on its own (vector routes exactly scored, text routes by BM25), the
+   * rankings fused by the request's ranker (see {@link HybridFusion}); one route keeps its own scores.
+   */
+  List<Hit> hybridSearch(HybridSearchRequest request) {
+    List<Object> checkedRoutes = new ArrayList<>();
+    for (HybridSearchRequest.Route route : request.routes()) {
+      if (route.isText()) {
+        checkedRoutes.add(spec.fullTextField(route.field()).orElseThrow(() -> new SchemaException("Collection '"
+            + spec.name() + "' has no full-text field '" + route.field() + "'; its full-text fields are "
+            + spec.fullTextFields().stream().map(FullTextField::name).toList() + ". Declare one with "
+            + "CollectionSpec.Builder.fullText(FullTextField.of(name, textField, analyzer)).")));
+      } else {
+        FieldSpec field = spec.vectorField(route.field());
+        checkedRoutes.add(field);
+        SchemaChecks.checkQueries(field, List.of(route.vector()));
+      }
+    }
+    Filter filter = request.filter();
+    SchemaChecks.checkFilter(spec, filter);
+    OutputFields out = OutputFields.resolve(spec, request.outputFields());
+    Query filterQuery = filter == null ? null : filters.toQuery(filter);
+    int candidates = request.candidates();
+    return read(s -> {
+      List<HybridFusion.RouteHits> routeHits = new ArrayList<>();
+      Ranked single = null;
+      for (int r = 0; r < checkedRoutes.size(); r++) {
+        HybridSearchRequest.Route route = request.routes().get(r);
+        Ranked ranked;
+        HybridFusion.Scale scale;
+        if (checkedRoutes.get(r) instanceof FieldSpec field) {
+          VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
+          ranked = vectorRoute(s, field, route.vector(), filterQuery, accept, candidates,
+              searchEf(route.searchParams())).first(candidates);
+          scale = HybridFusion.Scale.of(field.metric());
+        } else {
+          ranked = textRoute(s, (FullTextField) checkedRoutes.get(r), route.text(), filterQuery, candidates);
+          scale = HybridFusion.Scale.BM25;
+        }
+        single = ranked;
+        routeHits.add(new HybridFusion.RouteHits(ranked.docs(), ranked.scores(), scale));
+      }
+      if (routeHits.size() == 1) {
+        return page(s, single, request.topK(), request.offset(), out);
+      }
+      Map<Integer, Double> fused = HybridFusion.fuse(routeHits, request.ranker(), request.rrfK(), request.weights());
+      int[] docs = fused.keySet().stream().mapToInt(Integer::intValue).toArray();
+      double[] scores = Arrays.stream(docs).mapToDouble(fused::get).toArray();
+      return page(s, Ranked.sort(docs, scores, primaryKeys(s.getIndexReader(), docs), true), request.topK(),
+          request.offset(), out);
+    });
+  }
+
+  private boolean isExact(FieldSpec field) {
+    return file.plans().get(field.name()).isExact();
+  }
+
+  /** The best {@code window} documents for a query vector, exactly scored, best first. */
+  private Ranked vectorRoute(IndexSearcher s, FieldSpec field, float[] query, Query filterQuery,
+      VectorSearch.Accept accept, int window, int ef) throws IOException {
+    int pool = window + VectorSearch.EXACT_MARGIN;
+    IndexReader reader = s.getIndexReader();
+    String raw = documents.rawVectorField(field.name());
+    int[] candidates;
+    if (isExact(field)) {
+      candidates = VectorSearch.scan(s, field.name(), field.metric(), query, accept, pool);
+    } else {
+      // The graph ranks max(window, ef) neighbours by Lucene's float similarity; only the best of them (plus a
+      // margin for rounding) need exact scores.
+      int[] found = VectorSearch.graph(s, documents.graphVectorField(field.name()),
+          documents.isNormalized(field.name()) ? Documents.unit(query) : query, accept, filterQuery != null,
+          Math.max(window, ef));
+      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && found.length > pool) {
+        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors before choosing.
+        float[][] vectors = VectorSearch.vectors(reader, raw, found);
+        VectorSearch.TopHeap best = new VectorSearch.TopHeap(pool);
+        for (int i = 0; i < found.length; i++) {
+          best.offer(found[i], VectorSearch.closeness(field.metric(), query, vectors[i]));
+        }
+        found = best.docsBestFirst();
+      }
+      candidates = found.length > pool ? Arrays.copyOf(found, pool) : found;
+    }
+    float[][] vectors = VectorSearch.vectors(reader, raw, candidates);
+    MetricType metric = field.metric();
+    double[] scores = new double[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      scores[i] = metric.score(query, vectors[i]);
+    }
+    return Ranked.sort(candidates, scores, primaryKeys(reader, candidates), metric.higherIsCloser());
+  }
+
+  /** The best {@code size} documents for a text query by BM25, best first. */
+  private Ranked textRoute(IndexSearcher s, FullTextField ft, String text, Query filterQuery, int size)
+      throws IOException {
+    Query terms = new QueryBuilder(analyzer).createBooleanQuery(Documents.textField(ft.name()), text,
+        BooleanClause.Occur.SHOULD);
+    if (terms == null) {
+      return Ranked.sort(new int[0], new double[0], new Object[0], true); // no terms after analysis
+    }
+    Query q = filterQuery == null ? terms
+        : new BooleanQuery.Builder().add(terms, BooleanClause.Occur.MUST).add(filterQuery, BooleanClause.Occur.FILTER)
+            .build();
+    ScoreDoc[] top = s.search(q, size).scoreDocs;
+    int[] docs = Arrays.stream(top).mapToInt(d -> d.doc).toArray();
+    // Lucene's BM25 leaves out the constant factor (k1 + 1) of the textbook formula, which Milvus keeps.
+    double[] scores = Arrays.stream(top).mapToDouble(d -> d.score * (BM25_K1 + 1)).toArray();
+    return Ranked.sort(docs, scores, primaryKeys(s.getIndexReader(), docs), true);
+  }
+
+  private int searchEf(Map<String, Object> searchParams) {
+    Object ef = searchParams.get("ef");
     if (ef == null) {
       return options.defaultEf();
     }
@@ -397,43 +543,50 @@ final class LuceneCollection implements Closeable {
     return n.intValue();
   }
 
-  /** Scores candidates exactly, orders them best first (ties by primary key) and returns the requested page. */
-  private List<Hit> rank(IndexSearcher s, FieldSpec field, float[] query, int[] candidates, int topK, int offset,
-      OutputFields out) throws IOException {
-    IndexReader reader = s.getIndexReader();
-    float[][] vectors = VectorSearch.vectors(reader, field.name(), candidates);
-    MetricType metric = field.metric();
-    double[] scores = new double[candidates.length];
-    for (int i = 0; i < candidates.length; i++) {
-      scores[i] = metric.score(query, vectors[i]);
-    }
-    Object[] keys = primaryKeys(reader, candidates);
-    Integer[] order = new Integer[candidates.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Comparator<Object> keyOrder = LuceneCollection::compareKeys;
-    Arrays.sort(order, (a, b) -> {
-      if (scores[a] != scores[b]) {
-        return metric.isBetter(scores[a], scores[b]) ? -1 : 1;
+  /** Documents with scores and primary keys, best first (ties by primary key). */
+  record Ranked(int[] docs, double[] scores, Object[] keys) {
+    static Ranked sort(int[] docs, double[] scores, Object[] keys, boolean higherIsBetter) {
+      Integer[] order = new Integer[docs.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
       }
-      return keyOrder.compare(keys[a], keys[b]);
-    });
-    int end = Math.min(order.length, offset + topK);
+      Arrays.sort(order, (a, b) -> {
+        if (scores[a] != scores[b]) {
+          return (scores[a] > scores[b]) == higherIsBetter ? -1 : 1;
+        }
+        return compareKeys(keys[a], keys[b]);
+      });
+      int[] d = new int[docs.length];
+      double[] sc = new double[docs.length];
+      Object[] k = new Object[docs.length];
+      for (int i = 0; i < order.length; i++) {
+        d[i] = docs[order[i]];
+        sc[i] = scores[order[i]];
+        k[i] = keys[order[i]];
+      }
+      return new Ranked(d, sc, k);
+    }
+
+    Ranked first(int n) {
+      return n >= docs.length ? this
+          : new Ranked(Arrays.copyOf(docs, n), Arrays.copyOf(scores, n), Arrays.copyOf(keys, n));
+    }
+  }
+
+  /** The hits of one page of a ranking, with the output fields loaded. */
+  private List<Hit> page(IndexSearcher s, Ranked ranked, int topK, int offset, OutputFields out)
+      throws IOException {
+    int end = Math.min(ranked.docs().length, offset + topK);
     if (offset >= end) {
       return List.of();
     }
-    int[] page = new int[end - offset];
-    for (int i = offset; i < end; i++) {
-      page[i - offset] = candidates[order[i]];
-    }
+    int[] pageDocs = Arrays.copyOfRange(ranked.docs(), offset, end);
     boolean needRows = out.allScalars() || !out.named().isEmpty();
-    List<Map<String, Object>> rows = needRows ? loadRows(s, page, out) : null;
-    List<Hit> hits = new ArrayList<>(page.length);
+    List<Map<String, Object>> rows = needRows ? loadRows(s, pageDocs, out) : null;
+    List<Hit> hits = new ArrayList<>(pageDocs.length);
     for (int i = offset; i < end; i++) {
-      int at = order[i];
       Map<String, Object> fields = needRows ? out.project(rows.get(i - offset)) : Map.of();
-      hits.add(new Hit(keys[at], (float) scores[at], fields));
+      hits.add(new Hit(ranked.keys()[i], (float) ranked.scores()[i], fields));
     }
     return hits;
   }
@@ -506,7 +659,7 @@ final class LuceneCollection implements Closeable {
     for (String name : out.named()) {
       FieldSpec f = spec.field(name).orElse(null);
       if (f != null && f.isVector()) {
-        float[][] vectors = VectorSearch.vectors(s.getIndexReader(), name, docs);
+        float[][] vectors = VectorSearch.vectors(s.getIndexReader(), documents.rawVectorField(name), docs);
         for (int i = 0; i < docs.length; i++) {
           if (vectors[i] != null) {
             rows.get(i).put(name, vectors[i]);
@@ -535,38 +688,58 @@ final class LuceneCollection implements Closeable {
     void apply(IndexWriter writer) throws IOException;
   }
 
+  /**
+   * Runs a read on a searcher that sees every write that returned before it: the searcher is refreshed first
+   * when a write happened since the last refresh. Refreshing writes buffered rows to a new segment, so a full
+   * disk can surface here; it is handled as in {@link #write}.
+   */
   private <T> T read(IoFunction<T> body) {
+    Throwable failure;
     lock.readLock().lock();
     try {
       checkOpen();
+      refreshIfBehind();
       IndexSearcher s = searchers.acquire();
       try {
         return body.apply(s);
       } finally {
         searchers.release(s);
       }
-    } catch (IOException e) {
-      throw new StoreUnavailableException("Cannot read collection '" + spec.name() + "' at " + dir + ": " + e
-          + ". Check the disk; if the index is damaged, restore it from a backup.", e);
+    } catch (IOException | AlreadyClosedException e) {
+      failure = e;
     } finally {
       lock.readLock().unlock();
     }
+    recover(failure);
+    throw new AssertionError("recover always throws");
   }
 
+  /** Refreshes the searcher when a write that returned before this call is not visible yet. */
+  private void refreshIfBehind() throws IOException {
+    long wanted = writeGeneration.get();
+    if (searchableGeneration >= wanted) {
+      return;
+    }
+    synchronized (refreshLock) {
+      if (searchableGeneration < wanted) {
+        long covered = writeGeneration.get(); // every write counted here is applied to the writer already
+        searchers.maybeRefreshBlocking();
+        searchableGeneration = Math.max(searchableGeneration, covered);
+      }
+    }
+  }
+
+  /**
+   * Runs a write. Reads see it: the searcher is refreshed before the next read (not after every write, so bulk
+   * loads make few, large segments). On an I/O error the collection rolls back to its last commit.
+   */
   private void write(IoWrite body) {
-    write(body, true);
-  }
-
-  /** Runs a write, then refreshes the searcher so reads see it; on an I/O error, rolls back to the last commit. */
-  private void write(IoWrite body, boolean refresh) {
     Throwable failure;
     lock.readLock().lock();
     try {
       checkOpen();
       body.apply(writer);
-      if (refresh) {
-        searchers.maybeRefreshBlocking();
-      }
+      writeGeneration.incrementAndGet();
       return;
     } catch (IOException | AlreadyClosedException e) {
       failure = e;
@@ -635,7 +808,7 @@ final class LuceneCollection implements Closeable {
         writer.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
         writer.commit();
       } finally {
-        IOUtils.close(searchers, writer, directory);
+        IOUtils.close(searchers, writer, directory, analyzer);
       }
     } finally {
       lock.writeLock().unlock();
@@ -656,7 +829,7 @@ final class LuceneCollection implements Closeable {
       } catch (IOException | RuntimeException e) {
         LOG.debug("Rolling back dropped collection '{}'", spec.name(), e);
       }
-      IOUtils.closeWhileHandlingException(directory);
+      IOUtils.closeWhileHandlingException(directory, analyzer);
     } finally {
       lock.writeLock().unlock();
     }

@@ -10,6 +10,8 @@ import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.HybridSearch;
+import dev.imgsearch.core.store.HybridSearchRequest;
 import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
@@ -72,16 +74,21 @@ import org.slf4j.LoggerFactory;
  * {@code imgsearch-store.lock}); opening it a second time, from this or another process, fails with a
  * {@link StoreUnavailableException} until the first is closed.
  *
+ * <p><b>Hybrid search</b> ({@link HybridSearch}): BM25 full-text fields ({@code CollectionSpec.fullText}) and
+ * vector fields searched together, fused by RRF or weights as Milvus fuses them.
+ *
  * <p><b>Differences from Milvus.</b> As in the in-memory store, inserting a primary key that exists fails (Milvus
  * keeps both rows): use upsert. Primary keys of VARCHAR are limited to 32766 bytes of UTF-8. Auto ids count up
  * from 1 (Milvus uses timestamps).
  *
- * <p><b>Java vector API.</b> Lucene computes vector similarities with SIMD instructions when the JVM runs with
- * {@code --add-modules jdk.incubator.vector}; without it Lucene logs a warning and is slower.
+ * <p><b>Java vector API.</b> On Java 20 to 23, Lucene computes vector similarities with SIMD instructions when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector} (without it Lucene logs a warning and is several times
+ * slower). On Java 17 Lucene does not use the vector API (the flag only adds a warning); on Java 24 and later,
+ * Lucene 9.12 also needs {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
  *
  * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
  */
-public final class LuceneVectorStore implements VectorStore {
+public final class LuceneVectorStore implements VectorStore, HybridSearch {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneVectorStore.class);
 
   private final Path root;
@@ -295,6 +302,20 @@ public final class LuceneVectorStore implements VectorStore {
   public List<List<Hit>> search(SearchRequest request) {
     Objects.requireNonNull(request, "request");
     return guarded(() -> collection(request.collection()).search(request));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Vector routes are searched as {@link #search} searches (exact scores); text routes score the
+   * {@link dev.imgsearch.core.store.FullTextField}'s analysed text with Lucene's BM25 (k1 = 1.2, b = 0.75, as
+   * Milvus's defaults), the text analysed by Lucene's {@code StandardAnalyzer} or, for
+   * {@code Analyzer.CHINESE}, {@code SmartChineseAnalyzer}. The filter applies to every route before ranking.
+   */
+  @Override
+  public List<Hit> hybridSearch(HybridSearchRequest request) {
+    Objects.requireNonNull(request, "request");
+    return guarded(() -> collection(request.collection()).hybridSearch(request));
   }
 
   @Override

@@ -83,6 +83,11 @@ record VectorPlan(Structure structure, int maxConnections, int beamWidth) {
     return new VectorPlan(s, Math.min(m, maxM), Math.min(efConstruction, maxEf));
   }
 
+  /** Whether the graph holds unit vectors compared by dot product (COSINE graphs); see {@link Documents}. */
+  boolean normalizes(dev.imgsearch.core.store.MetricType metric) {
+    return structure != Structure.FLAT && metric == dev.imgsearch.core.store.MetricType.COSINE;
+  }
+
   boolean isExact() {
     return structure == Structure.FLAT;
   }

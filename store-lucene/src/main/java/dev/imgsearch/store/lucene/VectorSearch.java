@@ -4,19 +4,21 @@ import dev.imgsearch.core.store.MetricType;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
@@ -105,15 +107,59 @@ final class VectorSearch {
     return Float.isNaN(s) ? 0f : s; // cosine with a zero vector: Milvus's score is 0
   }
 
-  /** The HNSW graph's best {@code k} documents (global ids) among those the filter accepts. */
-  static int[] graph(IndexSearcher searcher, String field, float[] query, Query filter, int k) throws IOException {
-    TopDocs top = searcher.search(new KnnFloatVectorQuery(field, query, k, filter), k);
-    int[] docs = new int[top.scoreDocs.length];
-    int i = 0;
-    for (ScoreDoc sd : top.scoreDocs) {
-      docs[i++] = sd.doc;
+  /**
+   * The HNSW graph's best {@code k} documents (global ids) among those {@code accept} accepts, best first by the
+   * graph field's similarity. Each segment's graph is searched directly; where a filter leaves at most {@code k}
+   * documents in a segment, or the graph search would visit more nodes than the filter accepts, that segment is
+   * scanned exactly instead (as Lucene's {@code KnnFloatVectorQuery} does), so filtered searches keep their recall.
+   */
+  static int[] graph(IndexSearcher searcher, String field, float[] query, Accept accept, boolean filtered, int k)
+      throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    TopHeap heap = new TopHeap(k);
+    for (LeafReaderContext leaf : leaves) {
+      LeafReader reader = leaf.reader();
+      Bits ok = accept.forLeaf(leaf);
+      if (filtered) {
+        int cost = ((FixedBitSet) ok).cardinality();
+        if (cost == 0) {
+          continue;
+        }
+        if (cost > k) {
+          TopDocs top = reader.searchNearestVectors(field, query, k, ok, cost + 1);
+          if (top.totalHits.relation == TotalHits.Relation.EQUAL_TO) {
+            offer(heap, leaf, top);
+            continue;
+          }
+        }
+        scanLeaf(heap, leaf, field, query, ok);
+      } else {
+        offer(heap, leaf, reader.searchNearestVectors(field, query, k, ok, Integer.MAX_VALUE));
+      }
     }
-    return docs;
+    return heap.docsBestFirst();
+  }
+
+  private static void offer(TopHeap heap, LeafReaderContext leaf, TopDocs top) {
+    for (ScoreDoc sd : top.scoreDocs) {
+      heap.offer(leaf.docBase + sd.doc, sd.score);
+    }
+  }
+
+  /** Scores every accepted document of a segment with the field's own similarity (the graph's scale). */
+  private static void scanLeaf(TopHeap heap, LeafReaderContext leaf, String field, float[] query, Bits ok)
+      throws IOException {
+    FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+    if (values == null) {
+      return;
+    }
+    FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+    VectorSimilarityFunction similarity = info.getVectorSimilarityFunction();
+    for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+      if (ok == null || ok.get(doc)) {
+        heap.offer(leaf.docBase + doc, similarity.compare(query, values.vectorValue()));
+      }
+    }
   }
 
   /**
@@ -175,6 +221,20 @@ final class VectorSearch {
 
     int[] docs() {
       return Arrays.copyOf(docs, size);
+    }
+
+    /** The documents, highest score first. */
+    int[] docsBestFirst() {
+      Integer[] order = new Integer[size];
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+      int[] out = new int[size];
+      for (int i = 0; i < size; i++) {
+        out[i] = docs[order[i]];
+      }
+      return out;
     }
 
     private void up(int i) {

@@ -1,0 +1,160 @@
+import dev.imgsearch.core.store.CollectionSpec;
+import dev.imgsearch.core.store.FieldSpec;
+import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.IndexSpec;
+import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.core.store.Row;
+import dev.imgsearch.core.store.SearchRequest;
+import dev.imgsearch.store.lucene.LuceneVectorStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Lucene side of the benchmark, through the store's public API: builds an HNSW collection and a FLAT one from the
+ * data that data.py wrote, then times single-query searches (one thread) at several ef values.
+ *
+ * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,...
+ * Prints one JSON object per line.
+ */
+public final class LuceneBench {
+  private LuceneBench() {}
+
+  static float[][] read(Path file, int dim) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int n = b.remaining() / 4 / dim;
+    float[][] out = new float[n][dim];
+    for (float[] v : out) {
+      b.asFloatBuffer().get(v);
+      b.position(b.position() + 4 * dim);
+    }
+    return out;
+  }
+
+  static int[][] readIds(Path file) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    int n = b.remaining() / 4 / 10;
+    int[][] out = new int[n][10];
+    for (int[] row : out) {
+      for (int j = 0; j < 10; j++) {
+        row[j] = b.getInt();
+      }
+    }
+    return out;
+  }
+
+  static long size(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** CPU seconds of the calling thread. */
+  static double cpu() {
+    return THREADS.getCurrentThreadCpuTime() / 1e9;
+  }
+
+  /** Wall and CPU seconds of the build. */
+  static double[] build(LuceneVectorStore store, String name, IndexSpec index, float[][] base, int dim) {
+    store.createCollection(CollectionSpec.builder(name)
+        .primaryKey(FieldSpec.scalar("id", FieldType.INT64))
+        .field(FieldSpec.vector("vec", dim, MetricType.L2, index))
+        .build());
+    long t = System.nanoTime();
+    double c = cpu();
+    for (int from = 0; from < base.length; from += 10_000) {
+      List<Row> rows = new ArrayList<>();
+      for (int i = from; i < Math.min(base.length, from + 10_000); i++) {
+        rows.add(Row.builder().put("id", (long) i).put("vec", base[i]).build());
+      }
+      store.upsert(name, rows);
+    }
+    store.flush(name);
+    store.count(name); // opens the searcher on what was built
+    return new double[] {(System.nanoTime() - t) / 1e9, cpu() - c};
+  }
+
+  /** Wall seconds and CPU seconds for the queries one by one, and their recall@10. */
+  static double[] run(LuceneVectorStore store, String name, float[][] queries, int[][] gt, int ef, int count) {
+    int found = 0;
+    long t = System.nanoTime();
+    double c = cpu();
+    List<List<Hit>> results = new ArrayList<>(count);
+    for (int q = 0; q < count; q++) {
+      results.add(store.search(SearchRequest.builder(name).query(queries[q]).topK(10).searchParam("ef", ef).build())
+          .get(0));
+    }
+    double seconds = (System.nanoTime() - t) / 1e9;
+    double cpuSeconds = cpu() - c;
+    for (int q = 0; q < count; q++) {
+      Set<Long> truth = new HashSet<>();
+      for (int id : gt[q]) {
+        truth.add((long) id);
+      }
+      for (Hit h : results.get(q)) {
+        if (truth.contains((Long) h.id())) {
+          found++;
+        }
+      }
+    }
+    return new double[] {seconds, found / (10.0 * count), cpuSeconds};
+  }
+
+  public static void main(String[] args) throws IOException {
+    System.out.printf("{\"system\": \"lucene\", \"kind\": \"jvm\", \"java\": \"%s\"}%n", Runtime.version());
+    Path data = Path.of(args[0]);
+    Path storeDir = Path.of(args[1]);
+    int m = Integer.parseInt(args[2]);
+    int efConstruction = Integer.parseInt(args[3]);
+    String[] efs = args[4].split(",");
+    String meta = Files.readString(data.resolve("meta.json"));
+    int dim = Integer.parseInt(meta.replaceAll(".*\"dim\": (\\d+).*", "$1"));
+    float[][] base = read(data.resolve("base.f32"), dim);
+    float[][] queries = read(data.resolve("queries.f32"), dim);
+    int[][] gt = readIds(data.resolve("gt.i32"));
+
+    // A RAM buffer that holds the whole load, so the bulk build makes one segment (one graph), as FAISS does.
+    try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
+      double[] built = build(store, "hnsw", IndexSpec.hnsw(m, efConstruction), base, dim);
+      long bytes = size(storeDir.resolve("collections").resolve("hnsw"));
+      System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw-build\", \"seconds\": %.3f, "
+          + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", built[0], built[1], bytes);
+      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
+        for (String e : efs) {
+          run(store, "hnsw", queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
+        }
+      }
+      for (String e : efs) {
+        int ef = Integer.parseInt(e);
+        double[] first = run(store, "hnsw", queries, gt, ef, queries.length);
+        double[] second = run(store, "hnsw", queries, gt, ef, queries.length);
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw\", \"ef\": %d, \"recall\": %.4f, "
+            + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", ef, first[1],
+            queries.length / Math.min(first[0], second[0]), queries.length / Math.min(first[2], second[2]));
+      }
+      store.dropCollection("hnsw");
+
+      double[] flatBuilt = build(store, "flat", IndexSpec.flat(), base, dim);
+      long flatBytes = size(storeDir.resolve("collections").resolve("flat"));
+      int n = Math.min(200, queries.length);
+      run(store, "flat", queries, gt, 1, 40); // warm-up
+      double[] first = run(store, "flat", queries, gt, 1, n);
+      double[] second = run(store, "flat", queries, gt, 1, n);
+      System.out.printf("{\"system\": \"lucene\", \"kind\": \"flat\", \"recall\": %.4f, \"qps\": %.2f, "
+          + "\"cpu_qps\": %.2f, \"build_seconds\": %.3f, \"bytes\": %d}%n", first[1], n / Math.min(first[0],
+          second[0]), n / Math.min(first[2], second[2]), flatBuilt[0], flatBytes);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+"""Prints the Lucene and FAISS results side by side: QPS at equal recall@10 (0.90 and 0.95), flat search, build."""
+import json
+import sys
+
+
+def load(path):
+    return [json.loads(line) for line in open(path) if line.startswith("{")]
+
+
+def qps_at(points, target, key):
+    """QPS at exactly `target` recall, interpolated between the two sweep points around it (None if not reached)."""
+    pts = sorted((p["recall"], p[key], p["ef"]) for p in points)
+    for (r0, q0, e0), (r1, q1, e1) in zip(pts, pts[1:]):
+        if r0 <= target <= r1 and r1 > r0:
+            return q0 + (q1 - q0) * (target - r0) / (r1 - r0), f"ef {e0}-{e1}"
+    best = [p for p in pts if p[0] >= target]
+    return (best[0][1], f"ef {best[0][2]} (recall {best[0][0]:.3f})") if best else (None, "not reached")
+
+
+def main():
+    rows = load(sys.argv[1]) + load(sys.argv[2])
+    by = lambda s, k: [r for r in rows if r["system"] == s and r["kind"] == k]
+    jvm = [r for r in rows if r["kind"] == "jvm"]
+    if jvm:
+        print("Lucene side on Java " + jvm[0]["java"])
+    print("\n== HNSW sweep: ef: recall@10 / QPS by CPU time / QPS by wall time (single query, 1 thread)")
+    for s in ("lucene", "faiss"):
+        print(f"  {s}")
+        for r in by(s, "hnsw"):
+            print(f"    ef={r['ef']:<4} {r['recall']:.4f}  {r['cpu_qps']:8.0f}  {r['qps']:8.0f}")
+    for key, label in (("cpu_qps", "CPU time of the querying thread"), ("qps", "wall time")):
+        print(f"\n== QPS at equal recall@10 ({label})")
+        print(f"  {'recall':>6}  {'lucene':>8}  {'faiss':>8}  {'ratio':>6}")
+        for target in (0.90, 0.95):
+            lq, ln = qps_at(by("lucene", "hnsw"), target, key)
+            fq, fn = qps_at(by("faiss", "hnsw"), target, key)
+            ratio = f"{lq / fq:.2f}" if lq and fq else "-"
+            print(f"  {target:6.2f}  {lq or 0:8.0f}  {fq or 0:8.0f}  {ratio:>6}   (lucene {ln}; faiss {fn})")
+    lf, ff = by("lucene", "flat")[0], by("faiss", "flat")[0]
+    print("\n== Exact search (single query, 1 thread): QPS by CPU time / wall time")
+    print(f"  lucene FLAT {lf['cpu_qps']:.1f} / {lf['qps']:.1f} (recall {lf['recall']:.3f});  faiss IndexFlatL2 "
+          f"{ff['cpu_qps']:.1f} / {ff['qps']:.1f} (recall {ff['recall']:.3f});  ratio {lf['cpu_qps'] / ff['cpu_qps']:.2f}"
+          f" / {lf['qps'] / ff['qps']:.2f}")
+    lb, fb = by("lucene", "hnsw-build")[0], by("faiss", "hnsw-build")[0]
+    print("\n== HNSW build (1 thread): CPU / wall seconds, and size on disk")
+    print(f"  lucene: {lb['cpu_seconds']:.1f} / {lb['seconds']:.1f} s, {lb['bytes'] / 2**20:.1f} MiB   "
+          f"faiss: {fb['cpu_seconds']:.1f} / {fb['seconds']:.1f} s, {fb['bytes'] / 2**20:.1f} MiB")
+    print(f"  flat:   lucene {lf['bytes'] / 2**20:.1f} MiB (build {lf['build_seconds']:.1f} s)   faiss"
+          f" {ff['bytes'] / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
