@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints the figures side by side. Takes several minutes.
+#   benchmarks/run.sh [images=500] [memory-small=1000] [memory-large=10000]
+# Work files (images, venv, synthetic model, Milvus Lite data) go to target/bench/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$root/target/bench"
+n="${1:-500}"; small="${2:-1000}"; large="${3:-10000}"
+mkdir -p "$work"
+cd "$root"
+
+./mvnw -B -ntp -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
+# -Xss4m: ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment on a main thread of the default stack size
+# when the class path is long, as this one is.
+
+if [ ! -x "$work/venv/bin/python" ]; then
+  python3 -m venv "$work/venv"
+  "$work/venv/bin/pip" install -q -r benchmarks/python/requirements.txt
+fi
+py="$work/venv/bin/python"
+[ -f "$work/resnet-cost.onnx" ] || "$py" benchmarks/python/make_model.py "$work/resnet-cost.onnx"
+clip_dir="$root/embedders-onnx/src/test/resources/models/clip"
+
+port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+rm -rf "$work/milvus-data"
+"$work/venv/bin/milvus-lite" server --data-dir "$work/milvus-data" --host 127.0.0.1 --port "$port" \
+  > "$work/milvus.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  "$py" -c "from pymilvus import MilvusClient; MilvusClient(uri='http://127.0.0.1:$port').list_collections()" \
+    >/dev/null 2>&1 && break
+  sleep 1
+done
+uri="http://127.0.0.1:$port"
+
+java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work/images" --generate "$n" \
+  --model "resnet:$work/resnet-cost.onnx" --milvus "$uri" | tee "$work/java-resnet.txt"
+"$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$work/resnet-cost.onnx" \
+  --family resnet --uri "$uri" | tee "$work/python-resnet.txt"
+
+java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work/images" \
+  --model "clip:$clip_dir" --milvus "$uri" | tee "$work/java-clip.txt"
+"$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$clip_dir/onnx/vision_model.onnx" \
+  --family clip --uri "$uri" | tee "$work/python-clip.txt"
+
+java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.MemoryBenchmark --small "$work/mem-$small" --generate-small "$small" \
+  --large "$work/mem-$large" --generate-large "$large" --model "clip:$clip_dir" --milvus "$uri" \
+  | tee "$work/memory.txt"
