@@ -236,6 +236,45 @@ def tensor_of(recipe: str, rgb: np.ndarray) -> np.ndarray:
     return caffe_tensor(rgb)
 
 
+# Plain Image.resize cases, compared byte for byte by ResizeParityTest: (image, width, height, filter).
+RESIZE_CASES = [
+    ("small_50x37.png", 150, 111, "BICUBIC"),
+    ("small_50x37.png", 17, 9, "BICUBIC"),
+    ("small_50x37.png", 120, 37, "BICUBIC"),
+    ("small_50x37.png", 33, 100, "BILINEAR"),
+    ("small_50x37.png", 3, 3, "BILINEAR"),
+    ("small_50x37.png", 101, 7, "NEAREST"),
+    ("small_50x37.png", 50, 74, "NEAREST"),
+    ("wide_1000x120.png", 7, 1, "BICUBIC"),
+    ("wide_1000x120.png", 1000, 1, "BILINEAR"),
+    ("wide_1000x120.png", 333, 41, "NEAREST"),
+    ("gray_257x193.png", 256, 192, "BILINEAR"),
+    ("gray_257x193.png", 31, 400, "BICUBIC"),
+    ("rgba_320x240.png", 100, 75, "BICUBIC"),
+    ("rgba_320x240.png", 200, 260, "BILINEAR"),
+    ("rgba_320x240.png", 99, 101, "NEAREST"),
+    ("gray_alpha_160x120.png", 61, 47, "BICUBIC"),
+    ("palette_200x150.png", 64, 48, "BICUBIC"),
+]
+
+
+def make_resize_references() -> list:
+    cases = []
+    for name, width, height, filter_name in RESIZE_CASES:
+        with Image.open(IMAGES / name) as image:
+            out = image.resize((width, height), getattr(Image.Resampling, filter_name))
+        mode = out.mode
+        if mode == "P":
+            out = out.convert("RGB")  # compared as the palette colours
+        file = f"resize/{name}__{width}x{height}_{filter_name.lower()}.png"
+        target = REFERENCE / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out.save(target, optimize=True)
+        cases.append({"image": name, "width": width, "height": height, "filter": filter_name, "mode": mode,
+                      "pixels": file})
+    return cases
+
+
 def make_references() -> dict:
     if REFERENCE.exists():
         shutil.rmtree(REFERENCE)
@@ -272,6 +311,7 @@ def make_references() -> dict:
         "recipes": {rid: params for rid, (_, params) in RECIPES.items()},
         "images": images,
         "references": references,
+        "resize": make_resize_references(),
     }
     (REFERENCE / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest

@@ -162,7 +162,26 @@ final class PillowImage {
         arrays[b] = bytes.getData(banks[b]);
         base[b] = bytes.getOffsets()[banks[b]] + bandOffsets[b] + (-ty) * scanline + (-tx) * pixelStride;
       }
+      boolean oneBank = true;
+      for (int b = 1; b < bands; b++) {
+        oneBank &= banks[b] == banks[0];
+      }
       int o = 0;
+      if (oneBank && bands == 3) {
+        byte[] src = arrays[0];
+        for (int y = 0; y < h; y++) {
+          int p = y * scanline;
+          int p0 = base[0] + p;
+          int p1 = base[1] + p;
+          int p2 = base[2] + p;
+          for (int x = 0; x < w; x++, o += 3, p0 += pixelStride, p1 += pixelStride, p2 += pixelStride) {
+            out[o] = src[p0];
+            out[o + 1] = src[p1];
+            out[o + 2] = src[p2];
+          }
+        }
+        return out;
+      }
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int p = y * scanline + x * pixelStride;

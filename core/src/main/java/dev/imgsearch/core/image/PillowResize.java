@@ -129,6 +129,27 @@ final class PillowResize {
           out[o++] = clip8(s1);
           out[o++] = clip8(s2);
         }
+      } else if (bands == 4) {
+        for (int xx = 0; xx < outWidth; xx++) {
+          int start = rowIn + bounds[xx * 2] * 4;
+          int n = bounds[xx * 2 + 1];
+          int kofs = xx * ksize;
+          int s0 = HALF;
+          int s1 = HALF;
+          int s2 = HALF;
+          int s3 = HALF;
+          for (int x = 0, i = start; x < n; x++, i += 4) {
+            int w = k[kofs + x];
+            s0 += (in[i] & 0xFF) * w;
+            s1 += (in[i + 1] & 0xFF) * w;
+            s2 += (in[i + 2] & 0xFF) * w;
+            s3 += (in[i + 3] & 0xFF) * w;
+          }
+          out[o++] = clip8(s0);
+          out[o++] = clip8(s1);
+          out[o++] = clip8(s2);
+          out[o++] = clip8(s3);
+        }
       } else {
         for (int xx = 0; xx < outWidth; xx++) {
           int start = rowIn + bounds[xx * 2] * bands;
