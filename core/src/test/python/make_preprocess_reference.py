@@ -27,6 +27,8 @@ import json
 import math
 import random
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -93,6 +95,21 @@ def with_alpha(image: Image.Image, seed: int) -> Image.Image:
     return rgba
 
 
+def png_16bit_rgb(image: Image.Image) -> bytes:
+    """A 16-bit-per-sample RGB PNG (Pillow cannot write one): each sample v becomes v * 257 + noise in the low byte."""
+    rgb = np.asarray(image, dtype=np.uint16)
+    low = (np.arange(rgb.size, dtype=np.uint32).reshape(rgb.shape) * 37 % 256).astype(np.uint16)
+    samples = (rgb << 8 | low).astype(">u2")
+    height, width, _ = samples.shape
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + samples[y].tobytes() for y in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 16, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
 def save(image: Image.Image, name: str, **params) -> None:
     image.save(IMAGES / name, **params)
 
@@ -104,6 +121,12 @@ def make_images() -> None:
     save(scene(640, 480, 1), "photo_640x480.jpg", quality=90)
     save(scene(300, 500, 2), "portrait_300x500_progressive.jpg", quality=88, progressive=True)
     save(scene(240, 180, 3).convert("CMYK"), "cmyk_240x180.jpg", quality=92)
+    # Pillow cannot write YCCK: flip the Adobe APP14 transform flag of a CMYK JPEG from 0 (CMYK) to 2 (YCCK), so
+    # the same coded data is read as YCCK (decoders convert it YCC -> RGB -> CMYK). Colours are odd, values exact.
+    cmyk = (IMAGES / "cmyk_240x180.jpg").read_bytes()
+    transform = cmyk.index(b"Adobe") + 11  # APP14 payload: "Adobe", version(2), flags0(2), flags1(2), transform
+    assert cmyk[transform] == 0
+    (IMAGES / "ycck_240x180.jpg").write_bytes(cmyk[:transform] + b"\x02" + cmyk[transform + 1:])
     save(scene(220, 330, 4).convert("L"), "gray_220x330.jpg", quality=90)
     save(scene(257, 193, 5).convert("L"), "gray_257x193.png")
     save(with_alpha(scene(320, 240, 6), 6), "rgba_320x240.png")
@@ -116,12 +139,16 @@ def make_images() -> None:
     save(scene(150, 100, 12).quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE),
          "palette_150x100.gif")
     save(scene(180, 120, 13), "rgb_180x120.tif", compression="tiff_lzw")
+    # a GIF whose palette is the identity gray ramp: Pillow opens it in mode "L" (resized with the asked filter)
+    save(scene(90, 60, 16).convert("L"), "gray_palette_90x60.gif", optimize=False)
+    (IMAGES / "rgb16_64x48.png").write_bytes(png_16bit_rgb(scene(64, 48, 17)))
     save(scene(160, 120, 14), "lossless_160x120.webp", lossless=True)
     save(scene(160, 120, 15), "lossy_160x120.webp", quality=85)
     # two frames of different colours: decoders must return the first one
     first = Image.new("RGB", (64, 48), (220, 30, 30))
     second = Image.new("RGB", (64, 48), (30, 30, 220))
     first.save(IMAGES / "two_frames_64x48.gif", save_all=True, append_images=[second], duration=100, loop=0)
+    first.save(IMAGES / "two_pages_64x48.tif", save_all=True, append_images=[second], compression="tiff_lzw")
     (IMAGES / "not_an_image.txt").write_text("This is a text file, not an image.\n")
     (IMAGES / "vector.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n')
@@ -133,6 +160,7 @@ PARITY_IMAGES = {
     "photo_640x480.jpg": ALL_RECIPES,
     "portrait_300x500_progressive.jpg": ALL_RECIPES,
     "cmyk_240x180.jpg": ALL_RECIPES,
+    "ycck_240x180.jpg": ("openai-clip-224", "keras-vgg16-224"),
     "gray_220x330.jpg": ALL_RECIPES,
     "gray_257x193.png": ALL_RECIPES,
     "rgba_320x240.png": ALL_RECIPES,
@@ -143,6 +171,8 @@ PARITY_IMAGES = {
     "rgb_123x77.bmp": ("openai-clip-224",),
     "palette_150x100.gif": ("openai-clip-224",),
     "rgb_180x120.tif": ("openai-clip-224",),
+    "gray_palette_90x60.gif": ("openai-clip-224",),
+    "rgb16_64x48.png": ("openai-clip-224",),
     "lossless_160x120.webp": ("openai-clip-224",),
     "lossy_160x120.webp": ("openai-clip-224",),
 }

@@ -195,8 +195,7 @@ public final class ImageRecipe {
       throw new IllegalArgumentException("dest has " + dest.length + " floats, " + (offset + tensorSize())
           + " are needed at offset " + offset + "; allocate tensorSize() floats per image");
     }
-    PillowImage rgb = preprocess(PillowImage.of(image));
-    writeTensor(rgb, dest, offset);
+    writeTensor(preprocess(image), dest, offset);
   }
 
   /**
@@ -213,13 +212,35 @@ public final class ImageRecipe {
   }
 
   /** Resize, crop and RGB conversion, in the order of the reference pipeline; the result is RGB, width x height. */
+  PillowImage preprocess(BufferedImage image) {
+    int[] size = resizedSize(image.getWidth(), image.getHeight());
+    PillowImage.Mode mode = PillowImage.modeOf(image);
+    // Pillow resizes palette images with NEAREST, whatever the filter; converted to RGB first, they are RGB.
+    boolean nearest = resampling == Resampling.NEAREST || (mode == PillowImage.Mode.P && !convertFirst);
+    if (nearest) {
+      // NEAREST only picks pixels, and mode conversions work pixel by pixel: read just the picked pixels.
+      int[] window = cropWindow(size[0], size[1]);
+      int[] xs = PillowResize.nearestIndices(image.getWidth(), size[0], window[0], window[2]);
+      int[] ys = PillowResize.nearestIndices(image.getHeight(), size[1], window[1], window[3]);
+      return PillowImage.sample(image, xs, ys).convertToRgb();
+    }
+    return preprocess(PillowImage.of(image));
+  }
+
+  /** Resize, crop and RGB conversion of already extracted pixels. */
   PillowImage preprocess(PillowImage image) {
     PillowImage img = convertFirst ? image.convertToRgb() : image;
+    int[] size = resizedSize(img.width, img.height);
+    int[] window = cropWindow(size[0], size[1]);
+    img = img.resizeAndCrop(size[0], size[1], resampling, window[0], window[1], window[2], window[3]);
+    return img.convertToRgb();
+  }
+
+  /** The size the resize step gives a w x h image. */
+  private int[] resizedSize(int w, int h) {
     int newWidth = resizeWidth;
     int newHeight = resizeHeight;
     if (shortestSide > 0) {
-      int w = img.width;
-      int h = img.height;
       int shortSide = Math.min(w, h);
       int longSide = Math.max(w, h);
       // torchvision: new_long = int(requested * long / short), true division then truncation
@@ -228,20 +249,28 @@ public final class ImageRecipe {
       newHeight = w <= h ? newLong : shortestSide;
     }
     if (newWidth < 1 || newHeight < 1) {
-      throw new IllegalArgumentException("a " + img.width + "x" + img.height + " image would be resized to "
-          + newWidth + "x" + newHeight + " by recipe " + id + "; use images at least a few pixels on each side");
+      throw new IllegalArgumentException("a " + w + "x" + h + " image would be resized to " + newWidth + "x"
+          + newHeight + " by recipe " + id + "; use images at least a few pixels on each side");
     }
-    img = img.resize(newWidth, newHeight, resampling);
-    if (cropWidth > 0) {
-      if (cropWidth > img.width || cropHeight > img.height) {
-        throw new IllegalArgumentException("recipe " + id + " crops " + cropWidth + "x" + cropHeight + " from a "
-            + img.width + "x" + img.height + " image; resize to at least the crop size");
-      }
-      int top = (int) Math.rint((img.height - cropHeight) / 2.0);
-      int left = (int) Math.rint((img.width - cropWidth) / 2.0);
-      img = img.crop(left, top, cropWidth, cropHeight);
+    return new int[] {newWidth, newHeight};
+  }
+
+  /**
+   * The part of the resized image kept, as {left, top, width, height}: the centre crop, or everything. Only this part
+   * is computed (bit-identical to resizing everything then cropping).
+   */
+  private int[] cropWindow(int newWidth, int newHeight) {
+    if (cropWidth == 0) {
+      return new int[] {0, 0, newWidth, newHeight};
     }
-    return img.convertToRgb();
+    if (cropWidth > newWidth || cropHeight > newHeight) {
+      throw new IllegalArgumentException("recipe " + id + " crops " + cropWidth + "x" + cropHeight + " from a "
+          + newWidth + "x" + newHeight + " image; resize to at least the crop size");
+    }
+    // torchvision CenterCrop: int(round((h - ch) / 2.0)), Python's round is half to even like Math.rint
+    int top = (int) Math.rint((newHeight - cropHeight) / 2.0);
+    int left = (int) Math.rint((newWidth - cropWidth) / 2.0);
+    return new int[] {left, top, cropWidth, cropHeight};
   }
 
   private void writeTensor(PillowImage rgb, float[] dest, int offset) {

@@ -72,34 +72,63 @@ final class PillowImage {
    * byte (as Pillow reads 16-bit RGB PNGs). Images of other colour spaces go through {@link BufferedImage#getRGB}.
    */
   static PillowImage of(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    ColorModel cm = image.getColorModel();
-    Raster raster = image.getRaster();
-    int bands = raster.getNumBands();
-    if (cm instanceof IndexColorModel) {
-      return fromPalette((IndexColorModel) cm, raster, w, h);
-    }
-    int csType = cm.getColorSpace().getType();
-    boolean plain = !cm.isAlphaPremultiplied()
-        && (cm instanceof ComponentColorModel || cm instanceof DirectColorModel);
-    if (plain) {
-      Mode mode = null;
-      if (csType == ColorSpace.TYPE_GRAY && bands == (cm.hasAlpha() ? 2 : 1)) {
-        mode = cm.hasAlpha() ? Mode.LA : Mode.L;
-      } else if (csType == ColorSpace.TYPE_RGB && bands == (cm.hasAlpha() ? 4 : 3)) {
-        mode = cm.hasAlpha() ? Mode.RGBA : Mode.RGB;
-      } else if (csType == ColorSpace.TYPE_CMYK && bands == 4 && !cm.hasAlpha()) {
-        mode = Mode.CMYK;
-      }
-      if (mode != null) {
-        return new PillowImage(mode, w, h, samples(raster, w, h, mode.bands));
-      }
-    }
-    return fromArgb(image, w, h, cm.hasAlpha());
+    return sample(image, identity(image.getWidth()), identity(image.getHeight()));
   }
 
-  private static PillowImage fromPalette(IndexColorModel icm, Raster raster, int w, int h) {
+  /** The mode {@link #of} gives this image. */
+  static Mode modeOf(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    if (cm instanceof IndexColorModel) {
+      return Mode.P;
+    }
+    Mode mode = rawMode(cm, image.getRaster().getNumBands());
+    return mode != null ? mode : cm.hasAlpha() ? Mode.RGBA : Mode.RGB;
+  }
+
+  /**
+   * Like {@link #of}, but only the pixels at columns {@code xs} and rows {@code ys}: the result is
+   * {@code xs.length x ys.length}, pixel (i, j) being source pixel (xs[i], ys[j]). A nearest-neighbour resize reads
+   * only these pixels, so it need not copy the whole image first.
+   */
+  static PillowImage sample(BufferedImage image, int[] xs, int[] ys) {
+    ColorModel cm = image.getColorModel();
+    Raster raster = image.getRaster();
+    if (cm instanceof IndexColorModel) {
+      return fromPalette((IndexColorModel) cm, raster, xs, ys);
+    }
+    Mode mode = rawMode(cm, raster.getNumBands());
+    if (mode != null) {
+      return new PillowImage(mode, xs.length, ys.length, samples(raster, xs, ys, mode.bands));
+    }
+    return fromArgb(image, xs, ys, cm.hasAlpha());
+  }
+
+  private static Mode rawMode(ColorModel cm, int bands) {
+    if (cm.isAlphaPremultiplied() || !(cm instanceof ComponentColorModel || cm instanceof DirectColorModel)) {
+      return null;
+    }
+    int csType = cm.getColorSpace().getType();
+    if (csType == ColorSpace.TYPE_GRAY && bands == (cm.hasAlpha() ? 2 : 1)) {
+      return cm.hasAlpha() ? Mode.LA : Mode.L;
+    }
+    if (csType == ColorSpace.TYPE_RGB && bands == (cm.hasAlpha() ? 4 : 3)) {
+      return cm.hasAlpha() ? Mode.RGBA : Mode.RGB;
+    }
+    if (csType == ColorSpace.TYPE_CMYK && bands == 4 && !cm.hasAlpha()) {
+      return Mode.CMYK;
+    }
+    return null;
+  }
+
+  private static int[] identity(int n) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    return a;
+  }
+
+  private static PillowImage fromPalette(IndexColorModel icm, Raster raster, int[] xs, int[] ys) {
     int size = icm.getMapSize();
     byte[] reds = new byte[size];
     byte[] greens = new byte[size];
@@ -107,29 +136,31 @@ final class PillowImage {
     icm.getReds(reds);
     icm.getGreens(greens);
     icm.getBlues(blues);
-    byte[] out = new byte[w * h * 3];
+    int w = raster.getWidth();
+    byte[] out = new byte[xs.length * ys.length * 3];
     int[] row = new int[w];
     int o = 0;
-    for (int y = 0; y < h; y++) {
+    for (int y : ys) {
       raster.getSamples(0, y, w, 1, 0, row);
-      for (int x = 0; x < w; x++) {
+      for (int x : xs) {
         int i = row[x] < size ? row[x] : 0;
         out[o++] = reds[i];
         out[o++] = greens[i];
         out[o++] = blues[i];
       }
     }
-    return new PillowImage(Mode.P, w, h, out);
+    return new PillowImage(Mode.P, xs.length, ys.length, out);
   }
 
-  private static PillowImage fromArgb(BufferedImage image, int w, int h, boolean alpha) {
+  private static PillowImage fromArgb(BufferedImage image, int[] xs, int[] ys, boolean alpha) {
     Mode mode = alpha ? Mode.RGBA : Mode.RGB;
-    byte[] out = new byte[w * h * mode.bands];
+    int w = image.getWidth();
+    byte[] out = new byte[xs.length * ys.length * mode.bands];
     int[] row = new int[w];
     int o = 0;
-    for (int y = 0; y < h; y++) {
+    for (int y : ys) {
       image.getRGB(0, y, w, 1, row, 0, w);
-      for (int x = 0; x < w; x++) {
+      for (int x : xs) {
         int argb = row[x];
         out[o++] = (byte) (argb >>> 16);
         out[o++] = (byte) (argb >>> 8);
@@ -139,12 +170,13 @@ final class PillowImage {
         }
       }
     }
-    return new PillowImage(mode, w, h, out);
+    return new PillowImage(mode, xs.length, ys.length, out);
   }
 
-  /** The first {@code bands} bands of the raster as interleaved 8-bit samples, read from the data arrays. */
-  private static byte[] samples(Raster raster, int w, int h, int bands) {
-    byte[] out = new byte[w * h * bands];
+  /** The first {@code bands} bands at the given columns and rows, as interleaved 8-bit samples. */
+  private static byte[] samples(Raster raster, int[] xs, int[] ys, int bands) {
+    int w = xs.length;
+    byte[] out = new byte[w * ys.length * bands];
     SampleModel sm = raster.getSampleModel();
     DataBuffer db = raster.getDataBuffer();
     int tx = raster.getSampleModelTranslateX();
@@ -158,33 +190,36 @@ final class PillowImage {
       int[] banks = csm.getBankIndices();
       byte[][] arrays = new byte[bands][];
       int[] base = new int[bands];
+      boolean oneBank = true;
       for (int b = 0; b < bands; b++) {
         arrays[b] = bytes.getData(banks[b]);
         base[b] = bytes.getOffsets()[banks[b]] + bandOffsets[b] + (-ty) * scanline + (-tx) * pixelStride;
-      }
-      boolean oneBank = true;
-      for (int b = 1; b < bands; b++) {
         oneBank &= banks[b] == banks[0];
+      }
+      int[] cols = new int[w];
+      for (int x = 0; x < w; x++) {
+        cols[x] = xs[x] * pixelStride;
       }
       int o = 0;
       if (oneBank && bands == 3) {
         byte[] src = arrays[0];
-        for (int y = 0; y < h; y++) {
-          int p = y * scanline;
-          int p0 = base[0] + p;
-          int p1 = base[1] + p;
-          int p2 = base[2] + p;
-          for (int x = 0; x < w; x++, o += 3, p0 += pixelStride, p1 += pixelStride, p2 += pixelStride) {
-            out[o] = src[p0];
-            out[o + 1] = src[p1];
-            out[o + 2] = src[p2];
+        for (int y : ys) {
+          int p0 = base[0] + y * scanline;
+          int p1 = base[1] + y * scanline;
+          int p2 = base[2] + y * scanline;
+          for (int x = 0; x < w; x++, o += 3) {
+            int c = cols[x];
+            out[o] = src[p0 + c];
+            out[o + 1] = src[p1 + c];
+            out[o + 2] = src[p2 + c];
           }
         }
         return out;
       }
-      for (int y = 0; y < h; y++) {
+      for (int y : ys) {
+        int row = y * scanline;
         for (int x = 0; x < w; x++) {
-          int p = y * scanline + x * pixelStride;
+          int p = row + cols[x];
           for (int b = 0; b < bands; b++) {
             out[o++] = arrays[b][base[b] + p];
           }
@@ -200,9 +235,9 @@ final class PillowImage {
       int scanline = spp.getScanlineStride();
       int base = db.getOffset() + (-ty) * scanline + (-tx);
       int o = 0;
-      for (int y = 0; y < h; y++) {
+      for (int y : ys) {
         int rowStart = base + y * scanline;
-        for (int x = 0; x < w; x++) {
+        for (int x : xs) {
           int pixel = ints[rowStart + x];
           for (int b = 0; b < bands; b++) {
             out[o++] = (byte) ((pixel & masks[b]) >>> shifts[b]);
@@ -213,12 +248,13 @@ final class PillowImage {
     }
     // Any other layout (16-bit samples, packed sub-byte samples, ...): the generic, slower accessor.
     int[] sizes = sm.getSampleSize();
-    int[] row = new int[w * raster.getNumBands()];
     int all = raster.getNumBands();
+    int rw = raster.getWidth();
+    int[] row = new int[rw * all];
     int o = 0;
-    for (int y = 0; y < h; y++) {
-      raster.getPixels(0, y, w, 1, row);
-      for (int x = 0; x < w; x++) {
+    for (int y : ys) {
+      raster.getPixels(0, y, rw, 1, row);
+      for (int x : xs) {
         for (int b = 0; b < bands; b++) {
           out[o++] = (byte) to8Bit(row[x * all + b], sizes[b]);
         }
@@ -294,20 +330,30 @@ final class PillowImage {
    * alpha are resized premultiplied (RGBA to RGBa and back, LA to La and back) unless the filter is NEAREST.
    */
   PillowImage resize(int newWidth, int newHeight, Resampling filter) {
+    return resizeAndCrop(newWidth, newHeight, filter, 0, 0, newWidth, newHeight);
+  }
+
+  /**
+   * {@code resize(newWidth, newHeight, filter).crop(left, top, cropWidth, cropHeight)}, bit for bit, computing only
+   * the cropped pixels.
+   */
+  PillowImage resizeAndCrop(int newWidth, int newHeight, Resampling filter, int left, int top, int cropWidth,
+      int cropHeight) {
     if (newWidth < 1 || newHeight < 1) {
       throw new IllegalArgumentException("cannot resize to " + newWidth + "x" + newHeight);
     }
     if (newWidth == width && newHeight == height) {
-      return this;
+      return crop(left, top, cropWidth, cropHeight);
     }
     Resampling f = mode == Mode.P ? Resampling.NEAREST : filter;
     boolean premultiply = (mode == Mode.RGBA || mode == Mode.LA) && f != Resampling.NEAREST;
     byte[] in = premultiply ? premultiplied() : data;
-    byte[] out = PillowResize.resample(in, width, height, mode.bands, newWidth, newHeight, f);
+    byte[] out = PillowResize.resampleWindow(in, width, height, mode.bands, newWidth, newHeight, f, left, top,
+        cropWidth, cropHeight);
     if (premultiply) {
       unpremultiply(out, mode.bands);
     }
-    return new PillowImage(mode, newWidth, newHeight, out);
+    return new PillowImage(mode, cropWidth, cropHeight, out);
   }
 
   /** Pillow's {@code crop((left, top, left + w, top + h))} of a box inside the image. */

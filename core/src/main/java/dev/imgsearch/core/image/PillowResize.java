@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code ImagingScaleAffine}: the source is sampled at each output pixel's centre, positions accumulated in double).
  *
  * <p>Written from Pillow 11.3's C sources as the specification; stateless and thread-safe. The coefficient tables
- * depend only on (input size, output size, filter) and are cached.
+ * depend only on (input size, output size, filter, output window) and are cached.
  */
 final class PillowResize {
   /** Fixed-point precision of the 8-bit coefficients: 32 - 8 - 2, as in Pillow. */
@@ -23,77 +23,86 @@ final class PillowResize {
   private PillowResize() {}
 
   /**
-   * Resizes {@code in} ({@code inWidth x inHeight} pixels of {@code bands} interleaved bytes) with a convolution
-   * filter, as Pillow's {@code ImagingResample} with the whole image as the box.
+   * Resizes {@code in} ({@code inWidth x inHeight} pixels of {@code bands} interleaved bytes) to
+   * {@code outWidth x outHeight} as Pillow's {@code Image.resize} (the whole image as the box).
    */
   static byte[] resample(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight,
       Resampling filter) {
+    return resampleWindow(in, inWidth, inHeight, bands, outWidth, outHeight, filter, 0, 0, outWidth, outHeight);
+  }
+
+  /**
+   * The window {@code (wx, wy, ww, wh)} of {@link #resample}'s result, computed without the rest: every output
+   * pixel depends only on its own coefficients, so resize-then-crop costs only the cropped pixels, bit for bit.
+   */
+  static byte[] resampleWindow(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight,
+      Resampling filter, int wx, int wy, int ww, int wh) {
+    if (wx < 0 || wy < 0 || ww < 1 || wh < 1 || wx + ww > outWidth || wy + wh > outHeight) {
+      throw new IllegalArgumentException("window " + ww + "x" + wh + "+" + wx + "+" + wy + " is not inside "
+          + outWidth + "x" + outHeight);
+    }
     if (filter == Resampling.NEAREST) {
-      return nearest(in, inWidth, inHeight, bands, outWidth, outHeight);
+      return nearest(in, inWidth, inHeight, bands, outWidth, outHeight, wx, wy, ww, wh);
     }
     boolean needHorizontal = outWidth != inWidth;
     boolean needVertical = outHeight != inHeight;
-    if (!needHorizontal && !needVertical) {
-      return in.clone();
-    }
-    Coefficients vertical = coefficients(inHeight, outHeight, filter);
-    byte[] current = in;
-    int currentHeight = inHeight;
-    int firstRow = 0;
+    Coefficients vertical = needVertical ? coefficients(inHeight, outHeight, filter, wy, wh) : null;
+    // As Pillow, only the source rows the vertical pass reads are resampled horizontally.
+    int firstRow = needVertical ? vertical.bounds[0] : wy;
+    int lastRow = needVertical ? vertical.bounds[(wh - 1) * 2] + vertical.bounds[(wh - 1) * 2 + 1] : wy + wh;
+    byte[] current;
     if (needHorizontal) {
-      // As Pillow, only the source rows the vertical pass reads are resampled horizontally.
-      int lastRow = inHeight;
-      if (needVertical) {
-        firstRow = vertical.bounds[0];
-        lastRow = vertical.bounds[(outHeight - 1) * 2] + vertical.bounds[(outHeight - 1) * 2 + 1];
+      current = horizontal(in, inWidth, bands, firstRow, lastRow - firstRow, ww,
+          coefficients(inWidth, outWidth, filter, wx, ww));
+    } else {
+      current = new byte[(lastRow - firstRow) * ww * bands];
+      for (int y = firstRow; y < lastRow; y++) {
+        System.arraycopy(in, (y * inWidth + wx) * bands, current, (y - firstRow) * ww * bands, ww * bands);
       }
-      current = horizontal(in, inWidth, bands, firstRow, lastRow - firstRow, outWidth,
-          coefficients(inWidth, outWidth, filter));
-      currentHeight = lastRow - firstRow;
     }
     if (needVertical) {
-      current = vertical(current, outWidth * bands, currentHeight, firstRow, outHeight, vertical);
+      current = vertical(current, ww * bands, firstRow, wh, vertical);
     }
     return current;
   }
 
   /** Pillow's {@code Image.resize} with NEAREST: {@code ImagingScaleAffine} with {@code fill = 1}. */
   static byte[] nearest(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight) {
-    double scaleX = (double) inWidth / outWidth;
-    double scaleY = (double) inHeight / outHeight;
-    int[] xin = new int[outWidth];
-    int xmin = outWidth;
-    int xmax = 0;
-    double xo = scaleX * 0.5;
-    for (int x = 0; x < outWidth; x++) {
-      int xi = coord(xo);
-      if (xi >= 0 && xi < inWidth) {
-        xmax = x + 1;
-        if (x < xmin) {
-          xmin = x;
-        }
-        xin[x] = xi * bands;
+    return nearest(in, inWidth, inHeight, bands, outWidth, outHeight, 0, 0, outWidth, outHeight);
+  }
+
+  private static byte[] nearest(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight,
+      int wx, int wy, int ww, int wh) {
+    int[] xs = nearestIndices(inWidth, outWidth, wx, ww);
+    int[] ys = nearestIndices(inHeight, outHeight, wy, wh);
+    byte[] out = new byte[ww * wh * bands];
+    for (int y = 0, o = 0; y < wh; y++) {
+      int rowIn = ys[y] * inWidth;
+      for (int x = 0; x < ww; x++, o += bands) {
+        System.arraycopy(in, (rowIn + xs[x]) * bands, out, o, bands);
       }
-      xo += scaleX;
-    }
-    byte[] out = new byte[outWidth * outHeight * bands];
-    double yo = scaleY * 0.5;
-    int inStride = inWidth * bands;
-    for (int y = 0; y < outHeight; y++) {
-      int yi = coord(yo);
-      if (yi >= 0 && yi < inHeight) {
-        int rowIn = yi * inStride;
-        int o = (y * outWidth + xmin) * bands;
-        for (int x = xmin; x < xmax; x++) {
-          int i = rowIn + xin[x];
-          for (int b = 0; b < bands; b++) {
-            out[o++] = in[i + b];
-          }
-        }
-      }
-      yo += scaleY;
     }
     return out;
+  }
+
+  /**
+   * The source index each output pixel {@code start .. start + count - 1} of a NEAREST resize from inSize to outSize
+   * samples: Pillow's {@code ImagingScaleAffine} accumulates the position {@code scale / 2 + i * scale} in double
+   * from the first pixel, and truncates. (Pillow would leave a pixel whose position fell outside the source black;
+   * for a plain resize the positions stay inside, so the index is merely clamped.)
+   */
+  static int[] nearestIndices(int inSize, int outSize, int start, int count) {
+    double scale = (double) inSize / outSize;
+    int[] indices = new int[count];
+    double pos = scale * 0.5;
+    for (int i = 0; i < start + count; i++) {
+      if (i >= start) {
+        int index = coord(pos);
+        indices[i - start] = index < 0 ? 0 : index >= inSize ? inSize - 1 : index;
+      }
+      pos += scale;
+    }
+    return indices;
   }
 
   /** Pillow's {@code COORD}: -1 for negative positions, else truncation. */
@@ -169,7 +178,7 @@ final class PillowResize {
   }
 
   /** Vertical pass; {@code rowOffset} is the source row the first row of {@code in} stands for. */
-  private static byte[] vertical(byte[] in, int stride, int inRows, int rowOffset, int outHeight, Coefficients c) {
+  private static byte[] vertical(byte[] in, int stride, int rowOffset, int outHeight, Coefficients c) {
     byte[] out = new byte[stride * outHeight];
     int[] acc = new int[stride];
     int[] k = c.weights;
@@ -200,11 +209,12 @@ final class PillowResize {
     return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
   }
 
-  static Coefficients coefficients(int inSize, int outSize, Resampling filter) {
-    TableKey key = new TableKey(inSize, outSize, filter);
+  /** The table for output pixels {@code start .. start + count - 1} of a resize from inSize to outSize. */
+  static Coefficients coefficients(int inSize, int outSize, Resampling filter, int start, int count) {
+    TableKey key = new TableKey(inSize, outSize, filter, start, count);
     Coefficients c = TABLES.get(key);
     if (c == null) {
-      c = computeCoefficients(inSize, outSize, filter);
+      c = computeCoefficients(inSize, outSize, filter, start, count);
       if (TABLES.size() >= MAX_CACHED_TABLES) {
         TABLES.clear();
       }
@@ -213,18 +223,21 @@ final class PillowResize {
     return c;
   }
 
-  /** Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}. */
-  static Coefficients computeCoefficients(int inSize, int outSize, Resampling filter) {
+  /**
+   * Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}, for output pixels
+   * {@code start .. start + count - 1} (entry 0 of the table is output pixel {@code start}).
+   */
+  static Coefficients computeCoefficients(int inSize, int outSize, Resampling filter, int start, int count) {
     double scale = (double) inSize / outSize;
     double filterscale = scale < 1.0 ? 1.0 : scale;
     double support = filter.support() * filterscale;
     int ksize = (int) Math.ceil(support) * 2 + 1;
-    int[] bounds = new int[outSize * 2];
-    int[] weights = new int[outSize * ksize];
+    int[] bounds = new int[count * 2];
+    int[] weights = new int[Math.multiplyExact(count, ksize)];
     double[] k = new double[ksize];
     double ss = 1.0 / filterscale;
-    for (int xx = 0; xx < outSize; xx++) {
-      double center = (xx + 0.5) * scale;
+    for (int xx = 0; xx < count; xx++) {
+      double center = (start + xx + 0.5) * scale;
       double ww = 0.0;
       int xmin = (int) (center - support + 0.5);
       if (xmin < 0) {
@@ -268,5 +281,5 @@ final class PillowResize {
     }
   }
 
-  private record TableKey(int inSize, int outSize, Resampling filter) {}
+  private record TableKey(int inSize, int outSize, Resampling filter, int start, int count) {}
 }

@@ -48,6 +48,7 @@ class ImageDecoderTest {
       "photo_640x480.jpg, JPEG, 640, 480",
       "portrait_300x500_progressive.jpg, JPEG, 300, 500",
       "cmyk_240x180.jpg, JPEG, 240, 180",
+      "ycck_240x180.jpg, JPEG, 240, 180",
       "gray_220x330.jpg, JPEG, 220, 330",
       "gray_257x193.png, PNG, 257, 193",
       "rgba_320x240.png, PNG, 320, 240",
@@ -57,6 +58,8 @@ class ImageDecoderTest {
       "palette_200x150.png, PNG, 200, 150",
       "rgb_123x77.bmp, BMP, 123, 77",
       "palette_150x100.gif, GIF, 150, 100",
+      "gray_palette_90x60.gif, GIF, 90, 60",
+      "rgb16_64x48.png, PNG, 64, 48",
       "rgb_180x120.tif, TIFF, 180, 120",
       "lossless_160x120.webp, WEBP, 160, 120",
       "lossy_160x120.webp, WEBP, 160, 120",
@@ -76,9 +79,14 @@ class ImageDecoderTest {
     assertThat(decode("gray_257x193.png").getColorModel().getColorSpace().getType()).isEqualTo(ColorSpace.TYPE_GRAY);
     assertThat(decode("gray_220x330.jpg").getColorModel().getNumComponents()).isEqualTo(1);
     assertThat(decode("palette_200x150.png").getColorModel()).isInstanceOf(IndexColorModel.class);
-    BufferedImage cmyk = decode("cmyk_240x180.jpg");
-    assertThat(cmyk.getColorModel().getColorSpace().getType()).isEqualTo(ColorSpace.TYPE_CMYK);
-    assertThat(cmyk.getRaster().getNumBands()).isEqualTo(4);
+    for (String name : List.of("cmyk_240x180.jpg", "ycck_240x180.jpg")) {
+      BufferedImage cmyk = decode(name);
+      assertThat(cmyk.getColorModel().getColorSpace().getType()).isEqualTo(ColorSpace.TYPE_CMYK);
+      assertThat(cmyk.getRaster().getNumBands()).isEqualTo(4);
+    }
+    // Pillow opens a GIF with the identity gray palette in mode "L"
+    assertThat(decode("gray_palette_90x60.gif").getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+    assertThat(decode("palette_150x100.gif").getColorModel()).isInstanceOf(IndexColorModel.class);
   }
 
   @Test
@@ -93,9 +101,11 @@ class ImageDecoderTest {
     assertThat(k / (px.length / 4.0)).as("mean K stays close to 0 after JPEG compression").isLessThan(3);
   }
 
-  @Test
-  void multiFrameGifGivesTheFirstFrame() {
-    BufferedImage image = decode("two_frames_64x48.gif");
+  @ParameterizedTest
+  @ValueSource(strings = {"two_frames_64x48.gif", "two_pages_64x48.tif"})
+  void multiImageFilesGiveTheFirstImage(String name) {
+    // first image red (220, 30, 30), second blue (30, 30, 220)
+    BufferedImage image = decode(name);
     int rgb = image.getRGB(32, 24);
     assertThat((rgb >> 16) & 0xFF).isGreaterThan(200);
     assertThat(rgb & 0xFF).isLessThan(60);

@@ -208,7 +208,7 @@ class ImageRecipeTest {
     byte[] in = {0, (byte) 255, 0, (byte) 255};
     byte[] out = PillowResize.resample(in, 4, 1, 1, 2, 1, Resampling.BILINEAR);
     assertThat(out[0] & 0xFF).isEqualTo((int) Math.round(255 * 0.75 / 1.75));
-    PillowResize.Coefficients c = PillowResize.computeCoefficients(4, 2, Resampling.BILINEAR);
+    PillowResize.Coefficients c = PillowResize.computeCoefficients(4, 2, Resampling.BILINEAR, 0, 2);
     assertThat(c.bounds).containsExactly(0, 3, 1, 3);
     assertThat(c.weights[0] + c.weights[1] + c.weights[2]).isCloseTo(1 << PillowResize.PRECISION_BITS, within(2));
   }
