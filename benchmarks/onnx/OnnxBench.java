@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -53,10 +52,22 @@ import java.util.stream.Stream;
  */
 public final class OnnxBench {
 
-  enum PathKind { ORT, JAVA, PYTHON, SGEMM }
+  enum PathKind {
+    ORT("ONNX Runtime alone, ready tensors (Java API)"),
+    JAVA("Java SDK: embedImages (decode+preprocess+ORT)"),
+    JAVA_SEQUENTIAL("Java SDK: one-by-one decode+recipe, embedPixels"),
+    PYTHON("Python reference (Pillow+numpy+onnxruntime)"),
+    SGEMM("sgemm");
+
+    final String label;
+
+    PathKind(String label) {
+      this.label = label;
+    }
+  }
 
   record Settings(Path cache, String model, int images, int batch, int threads, Path python, Path worker,
-      Path results) {}
+      Path results, List<PathKind> paths) {}
 
   /** One timed run: wall seconds, CPU seconds of the measured process, cores busy with other processes. */
   record Sample(double seconds, double cpuSeconds, double othersCores, double loadAverage) {}
@@ -133,15 +144,16 @@ public final class OnnxBench {
       }
       double minCosine = 1;
       System.out.println("warming up (one batch of each path) ...");
-      for (PathKind kind : PathKind.values()) {
+      for (PathKind kind : s.paths()) {
         run(kind, 0, batches, ready, side, embedder, ort, ortInput, sgemm, gemmData, gemm, python, null);
       }
+      run(PathKind.SGEMM, 0, batches, ready, side, embedder, ort, ortInput, sgemm, gemmData, gemm, python, null);
       python.preprocessSeconds = 0;
       python.inferSeconds = 0;
-      System.out.printf(Locale.ROOT, "measuring %d batches: each of ORT alone, Java and Python on every batch, "
-          + "one sgemm per batch%n", batches.size());
+      System.out.printf(Locale.ROOT, "measuring %d batches: each of %s on every batch, one sgemm per batch%n",
+          batches.size(), s.paths());
       long start = System.nanoTime();
-      PathKind[] order = {PathKind.ORT, PathKind.JAVA, PathKind.PYTHON};
+      PathKind[] order = s.paths().toArray(PathKind[]::new);
       for (int b = 0; b < batches.size(); b++) {
         Map<PathKind, List<float[]>> embeddings = new EnumMap<>(PathKind.class);
         for (int j = 0; j < order.length; j++) {
@@ -153,7 +165,9 @@ public final class OnnxBench {
         }
         samples.get(PathKind.SGEMM).add(run(PathKind.SGEMM, b, batches, ready, side, embedder, ort, ortInput,
             sgemm, gemmData, gemm, python, null));
-        minCosine = Math.min(minCosine, minCosine(embeddings.get(PathKind.JAVA), embeddings.get(PathKind.PYTHON)));
+        if (embeddings.containsKey(PathKind.JAVA) && embeddings.containsKey(PathKind.PYTHON)) {
+          minCosine = Math.min(minCosine, minCosine(embeddings.get(PathKind.JAVA), embeddings.get(PathKind.PYTHON)));
+        }
         if ((b + 1) % Math.max(1, batches.size() / 10) == 0 || b + 1 == batches.size()) {
           System.out.printf(Locale.ROOT, "  %d/%d batches, %.0f s, load average %s%n", b + 1, batches.size(),
               (System.nanoTime() - start) / 1e9, loadAverages());
@@ -191,6 +205,20 @@ public final class OnnxBench {
         List<ImageInput> inputs = batch.stream().map(ImageInput::of).toList();
         probe = Probe.start();
         List<float[]> out = embedder.embedImages(inputs);
+        Sample sample = probe.stop(ProcessCpu.SELF);
+        if (embeddings != null) {
+          embeddings.addAll(out);
+        }
+        return sample;
+      }
+      case JAVA_SEQUENTIAL -> {
+        List<ImageInput> inputs = batch.stream().map(ImageInput::of).toList();
+        probe = Probe.start();
+        List<float[]> pixels = new ArrayList<>();
+        for (ImageInput input : inputs) {
+          pixels.add(embedder.recipe().apply(ImageDecoder.standard().decode(input)));
+        }
+        List<float[]> out = embedder.embedPixels(pixels);
         Sample sample = probe.stop(ProcessCpu.SELF);
         if (embeddings != null) {
           embeddings.addAll(out);
@@ -241,7 +269,7 @@ public final class OnnxBench {
     double[] sizes = batches.stream().mapToDouble(List::size).toArray();
     Map<PathKind, double[]> rate = new EnumMap<>(PathKind.class); // images/s per batch
     Map<PathKind, Double> total = new EnumMap<>(PathKind.class); // images / sum of seconds
-    for (PathKind k : List.of(PathKind.ORT, PathKind.JAVA, PathKind.PYTHON)) {
+    for (PathKind k : s.paths()) {
       List<Sample> list = samples.get(k);
       double[] r = new double[list.size()];
       double seconds = 0;
@@ -253,84 +281,98 @@ public final class OnnxBench {
       total.put(k, images / seconds);
     }
     double[] flops = samples.get(PathKind.SGEMM).stream().mapToDouble(x -> gemmFlops / x.seconds()).toArray();
-    double[] javaVsOrt = pairedRatio(rate.get(PathKind.JAVA), rate.get(PathKind.ORT));
-    double[] javaVsPython = pairedRatio(rate.get(PathKind.JAVA), rate.get(PathKind.PYTHON));
-    double[] ortFraction = new double[flops.length];
-    double[] javaFraction = new double[flops.length];
-    for (int i = 0; i < flops.length; i++) {
-      ortFraction[i] = rate.get(PathKind.ORT)[i] * flopsPerImage / flops[i];
-      javaFraction[i] = rate.get(PathKind.JAVA)[i] * flopsPerImage / flops[i];
-    }
-
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Results: %s, %d images, batch %d, %d intra-op threads (one run, paths "
-        + "interleaved batch by batch)%n", s.model(), images, s.batch(), s.threads());
-    String line = "-".repeat(112);
-    System.out.println(line);
-    System.out.printf(Locale.ROOT, "%-44s %12s %13s %13s %12s %12s%n", "path", "images/s", "median batch",
-        "CPU cores", "others'", "load avg");
-    System.out.printf(Locale.ROOT, "%-44s %12s %13s %13s %12s %12s%n", "", "(all)", "images/s", "used", "cores",
-        "(1 min)");
-    System.out.println(line);
-    row("ONNX Runtime alone, ready tensors (Java API)", total.get(PathKind.ORT), rate.get(PathKind.ORT),
-        samples.get(PathKind.ORT));
-    row("Java SDK: embedImages (decode+preprocess+ORT)", total.get(PathKind.JAVA), rate.get(PathKind.JAVA),
-        samples.get(PathKind.JAVA));
-    row("Python reference (Pillow+numpy+onnxruntime)", total.get(PathKind.PYTHON), rate.get(PathKind.PYTHON),
-        samples.get(PathKind.PYTHON));
-    System.out.println(line);
     double medianFlops = median(flops);
-    System.out.printf(Locale.ROOT, "sgemm %s in ONNX Runtime, %d threads: median %.1f GFLOP/s (min %.1f, max %.1f)%n",
-        "2048^3", s.threads(), medianFlops / 1e9, min(flops) / 1e9, max(flops) / 1e9);
-    System.out.printf(Locale.ROOT, "arithmetic ceiling at %.3f GFLOPs per image: %.2f images/s%n",
-        flopsPerImage / 1e9, medianFlops / flopsPerImage);
-    System.out.println(line);
-    System.out.printf(Locale.ROOT, "Java / ORT alone     %6.3fx  (median of per-batch ratios; aggregate %.3fx)   "
-        + "target >= 0.9x%n", median(javaVsOrt), total.get(PathKind.JAVA) / total.get(PathKind.ORT));
-    System.out.printf(Locale.ROOT, "Java / Python        %6.3fx  (median of per-batch ratios; aggregate %.3fx)   "
-        + "target >= 1.5x%n", median(javaVsPython), total.get(PathKind.JAVA) / total.get(PathKind.PYTHON));
-    System.out.printf(Locale.ROOT, "ORT alone / ceiling  %6.3f   (median per batch)%n", median(ortFraction));
-    System.out.printf(Locale.ROOT, "Java / ceiling       %6.3f   (median per batch)%n", median(javaFraction));
-    PythonWorker.Split split = python.split();
-    System.out.printf(Locale.ROOT, "Python time split: %.0f%% preprocessing, %.0f%% inference%n",
-        100 * split.preprocess(), 100 * split.infer());
-    System.out.printf(Locale.ROOT, "Java vs Python embeddings: min cosine %.6f (JPEG decoders differ slightly)%n",
-        minCosine);
-    System.out.printf(Locale.ROOT, "load average at end %s; Python side: %s%n", loadAverages(), python.versions);
-    System.out.println(line);
-
     JsonObject json = new JsonObject();
     json.addProperty("model", s.model());
     json.addProperty("images", images);
     json.addProperty("batch", s.batch());
     json.addProperty("threads", s.threads());
     json.addProperty("cpu", cpuModel());
-    for (PathKind k : List.of(PathKind.ORT, PathKind.JAVA, PathKind.PYTHON)) {
+
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Results: %s, %d images, batch %d, %d intra-op threads (one run, paths "
+        + "interleaved batch by batch)%n", s.model(), images, s.batch(), s.threads());
+    String line = "-".repeat(118);
+    System.out.println(line);
+    System.out.printf(Locale.ROOT, "%-48s %10s %12s %10s %10s %11s %10s%n", "path", "images/s", "median of",
+        "CPU s", "CPU cores", "others'", "load avg");
+    System.out.printf(Locale.ROOT, "%-48s %10s %12s %10s %10s %11s %10s%n", "", "(all)", "batches", "per image",
+        "used", "cores busy", "(1 min)");
+    System.out.println(line);
+    for (PathKind k : s.paths()) {
+      List<Sample> list = samples.get(k);
+      double cores = mean(list, true);
+      double load = list.stream().mapToDouble(Sample::loadAverage).average().orElse(0);
+      System.out.printf(Locale.ROOT, "%-48s %10.2f %12.2f %10.3f %10.2f %11.2f %10.2f%n", k.label, total.get(k),
+          median(rate.get(k)), cores / total.get(k), cores, mean(list, false), load);
       JsonObject p = new JsonObject();
       p.addProperty("imagesPerSecond", total.get(k));
       p.addProperty("medianBatchImagesPerSecond", median(rate.get(k)));
-      p.addProperty("cpuCoresUsed", mean(samples.get(k), true));
-      p.addProperty("othersCores", mean(samples.get(k), false));
+      p.addProperty("cpuSecondsPerImage", cores / total.get(k));
+      p.addProperty("cpuCoresUsed", cores);
+      p.addProperty("othersCoresBusy", mean(list, false));
+      p.addProperty("loadAverage", load);
       json.add(k.name().toLowerCase(Locale.ROOT), p);
     }
+    System.out.println(line);
+    System.out.printf(Locale.ROOT, "sgemm 2048^3 in ONNX Runtime, %d threads: median %.1f GFLOP/s (min %.1f, max "
+        + "%.1f)%n", s.threads(), medianFlops / 1e9, min(flops) / 1e9, max(flops) / 1e9);
+    System.out.printf(Locale.ROOT, "arithmetic ceiling at %.3f GFLOPs per image: %.2f images/s%n",
+        flopsPerImage / 1e9, medianFlops / flopsPerImage);
     json.addProperty("sgemmGflops", medianFlops / 1e9);
     json.addProperty("ceilingImagesPerSecond", medianFlops / flopsPerImage);
-    json.addProperty("javaOverOrt", median(javaVsOrt));
-    json.addProperty("javaOverPython", median(javaVsPython));
-    json.addProperty("ortFractionOfCeiling", median(ortFraction));
-    json.addProperty("javaFractionOfCeiling", median(javaFraction));
-    json.addProperty("pythonPreprocessShare", split.preprocess());
-    json.addProperty("minCosineJavaPython", minCosine);
-    Files.createDirectories(s.results().getParent());
+    System.out.println(line);
+    for (PathKind k : List.of(PathKind.JAVA, PathKind.JAVA_SEQUENTIAL)) {
+      if (!rate.containsKey(k)) {
+        continue;
+      }
+      String name = k == PathKind.JAVA ? "Java" : "Java one-by-one";
+      if (rate.containsKey(PathKind.ORT)) {
+        ratio(json, name + " / ORT alone", k.name().toLowerCase(Locale.ROOT) + "OverOrt", rate.get(k),
+            rate.get(PathKind.ORT), total.get(k) / total.get(PathKind.ORT), k == PathKind.JAVA ? ">= 0.9x" : "");
+      }
+      if (rate.containsKey(PathKind.PYTHON)) {
+        ratio(json, name + " / Python", k.name().toLowerCase(Locale.ROOT) + "OverPython", rate.get(k),
+            rate.get(PathKind.PYTHON), total.get(k) / total.get(PathKind.PYTHON), k == PathKind.JAVA ? ">= 1.5x" : "");
+      }
+    }
+    for (PathKind k : List.of(PathKind.ORT, PathKind.JAVA, PathKind.PYTHON)) {
+      if (rate.containsKey(k)) {
+        double[] fraction = new double[flops.length];
+        for (int i = 0; i < flops.length; i++) {
+          fraction[i] = rate.get(k)[i] * flopsPerImage / flops[i];
+        }
+        String name = k == PathKind.ORT ? "ORT alone" : k == PathKind.JAVA ? "Java" : "Python";
+        System.out.printf(Locale.ROOT, "%-26s %6.3f    (median of per-batch fractions)%n", name + " / ceiling",
+            median(fraction));
+        json.addProperty(k.name().toLowerCase(Locale.ROOT) + "FractionOfCeiling", median(fraction));
+      }
+    }
+    if (rate.containsKey(PathKind.PYTHON)) {
+      PythonWorker.Split split = python.split();
+      System.out.printf(Locale.ROOT, "Python time split: %.0f%% preprocessing, %.0f%% inference%n",
+          100 * split.preprocess(), 100 * split.infer());
+      json.addProperty("pythonPreprocessShare", split.preprocess());
+    }
+    if (rate.containsKey(PathKind.JAVA) && rate.containsKey(PathKind.PYTHON)) {
+      System.out.printf(Locale.ROOT, "Java vs Python embeddings: min cosine %.6f (the JPEG decoders differ "
+          + "slightly)%n", minCosine);
+      json.addProperty("minCosineJavaPython", minCosine);
+    }
+    System.out.printf(Locale.ROOT, "load average at end %s; Python side: %s%n", loadAverages(), python.versions);
+    System.out.println(line);
+    Files.createDirectories(s.results().toAbsolutePath().getParent());
     Gson gson = new GsonBuilder().setPrettyPrinting().create();
     Files.writeString(s.results(), gson.toJson(json) + "\n");
     System.out.println("written to " + s.results());
   }
 
-  private static void row(String name, double all, double[] perBatch, List<Sample> samples) {
-    System.out.printf(Locale.ROOT, "%-44s %12.2f %13.2f %13.2f %12.2f %12.2f%n", name, all, median(perBatch),
-        mean(samples, true), mean(samples, false),
-        samples.stream().mapToDouble(Sample::loadAverage).average().orElse(0));
+  private static void ratio(JsonObject json, String name, String key, double[] a, double[] b, double aggregate,
+      String target) {
+    double median = median(pairedRatio(a, b));
+    System.out.printf(Locale.ROOT, "%-26s %6.3fx   (median of per-batch ratios; aggregate %.3fx)%s%n", name, median,
+        aggregate, target.isEmpty() ? "" : "   target " + target);
+    json.addProperty(key, median);
   }
 
   private static double mean(List<Sample> samples, boolean ours) {
@@ -524,7 +566,8 @@ public final class OnnxBench {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("Usage: OnnxBench --cache DIR --python PY --worker python_reference.py "
-            + "[--model clip-vit-b32|resnet50] [--images 500] [--batch 16] [--threads 2] [--results FILE]; got "
+            + "[--model clip-vit-b32|resnet50] [--images 500] [--batch 16] [--threads 2] [--results FILE] "
+            + "[--paths ort,java,java-sequential,python]; got "
             + String.join(" ", args));
       }
       a.put(args[i].substring(2), args[++i]);
@@ -533,6 +576,8 @@ public final class OnnxBench {
         + "/.cache/imgsearch-bench")), a.getOrDefault("model", "clip-vit-b32"),
         Integer.parseInt(a.getOrDefault("images", "500")), Integer.parseInt(a.getOrDefault("batch", "16")),
         Integer.parseInt(a.getOrDefault("threads", "2")), Path.of(a.get("python")), Path.of(a.get("worker")),
-        Path.of(a.getOrDefault("results", "benchmarks/onnx/target/results.json")));
+        Path.of(a.getOrDefault("results", "benchmarks/onnx/target/results.json")),
+        Arrays.stream(a.getOrDefault("paths", "ort,java,python").split(","))
+            .map(p -> PathKind.valueOf(p.trim().toUpperCase(Locale.ROOT).replace('-', '_'))).toList());
   }
 }

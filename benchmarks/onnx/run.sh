@@ -5,6 +5,7 @@
 #   benchmarks/onnx/run.sh                 # full run: 500 images, batch 16, 2 intra-op threads
 #   benchmarks/onnx/run.sh --quick         # 96 images
 #   benchmarks/onnx/run.sh --images 200 --batch 8 --threads 4 --model resnet50
+#   benchmarks/onnx/run.sh --paths ort,java,java-sequential,python   # also the one-by-one Java loop
 #
 # Needs Java 17 and python3 (with venv). First run: downloads the pinned Python packages into
 # benchmarks/onnx/.venv and builds the models and images into $IMGSEARCH_BENCH_CACHE (default
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --quick) images=96; shift ;;
     --images) images="$2"; shift 2 ;;
     --model) model="$2"; shift 2 ;;
-    --batch|--threads|--results) args+=("$1" "$2"); shift 2 ;;
+    --batch|--threads|--results|--paths) args+=("$1" "$2"); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
