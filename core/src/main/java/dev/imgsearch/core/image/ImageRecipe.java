@@ -224,6 +224,16 @@ public final class ImageRecipe {
       int[] ys = PillowResize.nearestIndices(image.getHeight(), size[1], window[1], window[3]);
       return PillowImage.sample(image, xs, ys).convertToRgb();
     }
+    // Resizing gray or RGB before or after converting to RGB is the same (channels are independent): read the
+    // image's buffer directly instead of copying it. CMYK must be converted first when the recipe says so.
+    if (!convertFirst || mode == PillowImage.Mode.L || mode == PillowImage.Mode.RGB) {
+      int[] window = cropWindow(size[0], size[1]);
+      PillowImage direct = PillowImage.resizeAndCropInPlace(image, size[0], size[1], resampling, window[0],
+          window[1], window[2], window[3]);
+      if (direct != null) {
+        return direct.convertToRgb();
+      }
+    }
     return preprocess(PillowImage.of(image));
   }
 

@@ -1,5 +1,6 @@
 package dev.imgsearch.core.image;
 
+import com.twelvemonkeys.imageio.color.ColorProfiles;
 import com.twelvemonkeys.imageio.color.ColorSpaces;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -185,7 +186,7 @@ final class JpegSupport {
 
   /** True when the RGB profile is one whose colours TwelveMonkeys would convert (anything but sRGB). */
   static boolean convertsColors(ICC_Profile profile) {
-    return profile != null && profile.getNumComponents() == 3 && !ColorSpaces.isCS_sRGB(profile);
+    return profile != null && profile.getNumComponents() == 3 && !ColorProfiles.isCS_sRGB(profile);
   }
 
   /**

@@ -103,6 +103,43 @@ final class PillowImage {
     return fromArgb(image, xs, ys, cm.hasAlpha());
   }
 
+  /**
+   * {@code of(image).resizeAndCrop(...)} computed straight from the image's data buffer, without copying the image
+   * first; null when the image's layout or mode does not allow it (then use the copying path). Only for modes
+   * without alpha and convolution filters, where nothing precedes the horizontal pass.
+   */
+  static PillowImage resizeAndCropInPlace(BufferedImage image, int newWidth, int newHeight, Resampling filter,
+      int left, int top, int cropWidth, int cropHeight) {
+    Mode mode = modeOf(image);
+    if (filter == Resampling.NEAREST || !(mode == Mode.L || mode == Mode.RGB || mode == Mode.CMYK)
+        || image.getColorModel() instanceof IndexColorModel || newWidth == image.getWidth()) {
+      return null;
+    }
+    Raster raster = image.getRaster();
+    SampleModel sm = raster.getSampleModel();
+    if (!(sm instanceof ComponentSampleModel) || !(raster.getDataBuffer() instanceof DataBufferByte)
+        || !allEightBit(sm, mode.bands)) {
+      return null;
+    }
+    ComponentSampleModel csm = (ComponentSampleModel) sm;
+    DataBufferByte db = (DataBufferByte) raster.getDataBuffer();
+    int bank = csm.getBankIndices()[0];
+    for (int b = 1; b < mode.bands; b++) {
+      if (csm.getBankIndices()[b] != bank) {
+        return null;
+      }
+    }
+    int scanline = csm.getScanlineStride();
+    int pixelStride = csm.getPixelStride();
+    int base = db.getOffsets()[bank] - raster.getSampleModelTranslateY() * scanline
+        - raster.getSampleModelTranslateX() * pixelStride;
+    PillowResize.Layout layout = new PillowResize.Layout(base, scanline, pixelStride,
+        java.util.Arrays.copyOf(csm.getBandOffsets(), mode.bands));
+    byte[] out = PillowResize.resampleWindow(db.getData(bank), layout, image.getWidth(), image.getHeight(),
+        mode.bands, newWidth, newHeight, filter, left, top, cropWidth, cropHeight);
+    return new PillowImage(mode, cropWidth, cropHeight, out);
+  }
+
   private static Mode rawMode(ColorModel cm, int bands) {
     if (cm.isAlphaPremultiplied() || !(cm instanceof ComponentColorModel || cm instanceof DirectColorModel)) {
       return null;

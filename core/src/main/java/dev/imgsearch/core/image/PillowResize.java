@@ -37,12 +37,24 @@ final class PillowResize {
    */
   static byte[] resampleWindow(byte[] in, int inWidth, int inHeight, int bands, int outWidth, int outHeight,
       Resampling filter, int wx, int wy, int ww, int wh) {
-    if (wx < 0 || wy < 0 || ww < 1 || wh < 1 || wx + ww > outWidth || wy + wh > outHeight) {
-      throw new IllegalArgumentException("window " + ww + "x" + wh + "+" + wx + "+" + wy + " is not inside "
-          + outWidth + "x" + outHeight);
-    }
     if (filter == Resampling.NEAREST) {
+      checkWindow(outWidth, outHeight, wx, wy, ww, wh);
       return nearest(in, inWidth, inHeight, bands, outWidth, outHeight, wx, wy, ww, wh);
+    }
+    return resampleWindow(in, Layout.interleaved(inWidth, bands), inWidth, inHeight, bands, outWidth, outHeight,
+        filter, wx, wy, ww, wh);
+  }
+
+  /**
+   * {@link #resampleWindow(byte[], int, int, int, int, int, Resampling, int, int, int, int)} for a convolution filter,
+   * reading the source pixels where they are (for instance in a {@code BufferedImage}'s data buffer) as described by
+   * {@code layout}; the result is interleaved in the layout's band order.
+   */
+  static byte[] resampleWindow(byte[] in, Layout layout, int inWidth, int inHeight, int bands, int outWidth,
+      int outHeight, Resampling filter, int wx, int wy, int ww, int wh) {
+    checkWindow(outWidth, outHeight, wx, wy, ww, wh);
+    if (filter == Resampling.NEAREST) {
+      throw new IllegalArgumentException("NEAREST is not a convolution filter");
     }
     boolean needHorizontal = outWidth != inWidth;
     boolean needVertical = outHeight != inHeight;
@@ -52,18 +64,57 @@ final class PillowResize {
     int lastRow = needVertical ? vertical.bounds[(wh - 1) * 2] + vertical.bounds[(wh - 1) * 2 + 1] : wy + wh;
     byte[] current;
     if (needHorizontal) {
-      current = horizontal(in, inWidth, bands, firstRow, lastRow - firstRow, ww,
+      current = horizontal(in, layout, bands, firstRow, lastRow - firstRow, ww,
           coefficients(inWidth, outWidth, filter, wx, ww));
     } else {
       current = new byte[(lastRow - firstRow) * ww * bands];
-      for (int y = firstRow; y < lastRow; y++) {
-        System.arraycopy(in, (y * inWidth + wx) * bands, current, (y - firstRow) * ww * bands, ww * bands);
+      for (int y = firstRow, o = 0; y < lastRow; y++) {
+        for (int x = wx; x < wx + ww; x++) {
+          int p = layout.base + y * layout.scanline + x * layout.pixelStride;
+          for (int b = 0; b < bands; b++) {
+            current[o++] = in[p + layout.bandOffsets[b]];
+          }
+        }
       }
     }
     if (needVertical) {
       current = vertical(current, ww * bands, firstRow, wh, vertical);
     }
     return current;
+  }
+
+  private static void checkWindow(int outWidth, int outHeight, int wx, int wy, int ww, int wh) {
+    if (wx < 0 || wy < 0 || ww < 1 || wh < 1 || wx + ww > outWidth || wy + wh > outHeight) {
+      throw new IllegalArgumentException("window " + ww + "x" + wh + "+" + wx + "+" + wy + " is not inside "
+          + outWidth + "x" + outHeight);
+    }
+  }
+
+  /**
+   * Where 8-bit samples are in a byte array: band {@code b} of pixel (x, y) is at
+   * {@code base + y * scanline + x * pixelStride + bandOffsets[b]}.
+   */
+  static final class Layout {
+    final int base;
+    final int scanline;
+    final int pixelStride;
+    final int[] bandOffsets;
+
+    Layout(int base, int scanline, int pixelStride, int[] bandOffsets) {
+      this.base = base;
+      this.scanline = scanline;
+      this.pixelStride = pixelStride;
+      this.bandOffsets = bandOffsets.clone();
+    }
+
+    /** Rows of {@code width} pixels of {@code bands} consecutive bytes, from index 0. */
+    static Layout interleaved(int width, int bands) {
+      int[] offsets = new int[bands];
+      for (int b = 0; b < bands; b++) {
+        offsets[b] = b;
+      }
+      return new Layout(0, width * bands, bands, offsets);
+    }
   }
 
   /** Pillow's {@code Image.resize} with NEAREST: {@code ImagingScaleAffine} with {@code fill = 1}. */
@@ -110,49 +161,57 @@ final class PillowResize {
     return v < 0.0 ? -1 : (int) v;
   }
 
-  private static byte[] horizontal(byte[] in, int inWidth, int bands, int firstRow, int rows, int outWidth,
+  private static byte[] horizontal(byte[] in, Layout layout, int bands, int firstRow, int rows, int outWidth,
       Coefficients c) {
     byte[] out = new byte[outWidth * rows * bands];
-    int inStride = inWidth * bands;
     int[] k = c.weights;
     int ksize = c.ksize;
     int[] bounds = c.bounds;
+    int step = layout.pixelStride;
+    int[] offsets = layout.bandOffsets;
     for (int y = 0; y < rows; y++) {
-      int rowIn = (firstRow + y) * inStride;
+      int rowIn = layout.base + (firstRow + y) * layout.scanline;
       int o = y * outWidth * bands;
       if (bands == 3) {
+        int o0 = offsets[0];
+        int o1 = offsets[1];
+        int o2 = offsets[2];
         for (int xx = 0; xx < outWidth; xx++) {
-          int start = rowIn + bounds[xx * 2] * 3;
+          int start = rowIn + bounds[xx * 2] * step;
           int n = bounds[xx * 2 + 1];
           int kofs = xx * ksize;
           int s0 = HALF;
           int s1 = HALF;
           int s2 = HALF;
-          for (int x = 0, i = start; x < n; x++, i += 3) {
+          for (int x = 0, i = start; x < n; x++, i += step) {
             int w = k[kofs + x];
-            s0 += (in[i] & 0xFF) * w;
-            s1 += (in[i + 1] & 0xFF) * w;
-            s2 += (in[i + 2] & 0xFF) * w;
+            s0 += (in[i + o0] & 0xFF) * w;
+            s1 += (in[i + o1] & 0xFF) * w;
+            s2 += (in[i + o2] & 0xFF) * w;
           }
           out[o++] = clip8(s0);
           out[o++] = clip8(s1);
           out[o++] = clip8(s2);
         }
       } else if (bands == 4) {
+        int o0 = offsets[0];
+        int o1 = offsets[1];
+        int o2 = offsets[2];
+        int o3 = offsets[3];
         for (int xx = 0; xx < outWidth; xx++) {
-          int start = rowIn + bounds[xx * 2] * 4;
+          int start = rowIn + bounds[xx * 2] * step;
           int n = bounds[xx * 2 + 1];
           int kofs = xx * ksize;
           int s0 = HALF;
           int s1 = HALF;
           int s2 = HALF;
           int s3 = HALF;
-          for (int x = 0, i = start; x < n; x++, i += 4) {
+          for (int x = 0, i = start; x < n; x++, i += step) {
             int w = k[kofs + x];
-            s0 += (in[i] & 0xFF) * w;
-            s1 += (in[i + 1] & 0xFF) * w;
-            s2 += (in[i + 2] & 0xFF) * w;
-            s3 += (in[i + 3] & 0xFF) * w;
+            s0 += (in[i + o0] & 0xFF) * w;
+            s1 += (in[i + o1] & 0xFF) * w;
+            s2 += (in[i + o2] & 0xFF) * w;
+            s3 += (in[i + o3] & 0xFF) * w;
           }
           out[o++] = clip8(s0);
           out[o++] = clip8(s1);
@@ -161,12 +220,12 @@ final class PillowResize {
         }
       } else {
         for (int xx = 0; xx < outWidth; xx++) {
-          int start = rowIn + bounds[xx * 2] * bands;
+          int start = rowIn + bounds[xx * 2] * step;
           int n = bounds[xx * 2 + 1];
           int kofs = xx * ksize;
           for (int b = 0; b < bands; b++) {
             int s = HALF;
-            for (int x = 0, i = start + b; x < n; x++, i += bands) {
+            for (int x = 0, i = start + offsets[b]; x < n; x++, i += step) {
               s += (in[i] & 0xFF) * k[kofs + x];
             }
             out[o++] = clip8(s);

@@ -258,6 +258,23 @@ class ImageDecoderTest {
   }
 
   @Test
+  void completeJpegWithDamagedScanDataDecodesAsInPillow() {
+    // The decoder warns "premature end of data segment" as for a truncated file, but the file ends with EOI:
+    // Pillow decodes it (libjpeg warnings are not errors), and so do we.
+    byte[] jpeg = TestImages.bytes("photo_640x480.jpg");
+    int middle = jpeg.length / 2;
+    byte[] withMarker = concat(concat(Arrays.copyOf(jpeg, middle), new byte[] {(byte) 0xFF, (byte) 0xD7}),
+        Arrays.copyOfRange(jpeg, middle, jpeg.length));
+    byte[] zeroed = jpeg.clone();
+    Arrays.fill(zeroed, middle, middle + 200, (byte) 0);
+    for (byte[] damaged : List.of(withMarker, zeroed)) {
+      BufferedImage image = DECODER.decode(ImageInput.of(damaged));
+      assertThat(image.getWidth()).isEqualTo(640);
+      assertThat(image.getHeight()).isEqualTo(480);
+    }
+  }
+
+  @Test
   void truncatedProgressiveJpegIsTruncated() {
     byte[] jpeg = TestImages.bytes("portrait_300x500_progressive.jpg");
     assertReason(() -> DECODER.decode(ImageInput.of(Arrays.copyOf(jpeg, jpeg.length * 2 / 3))), Reason.TRUNCATED);

@@ -150,6 +150,23 @@ class ImageRecipeTest {
   }
 
   @Test
+  void subimagesSharingTheParentBufferAreReadAtTheirOffset() {
+    BufferedImage photo = ImageDecoder.standard().decode(ImageInput.of(TestImages.path("photo_640x480.jpg")));
+    BufferedImage gray = ImageDecoder.standard().decode(ImageInput.of(TestImages.path("gray_257x193.png")));
+    for (BufferedImage parent : List.of(photo, gray)) {
+      BufferedImage view = parent.getSubimage(37, 21, 150, 101); // shares the parent's data buffer
+      java.awt.image.WritableRaster own = parent.getColorModel().createCompatibleWritableRaster(150, 101);
+      own.setRect(view.getRaster());
+      BufferedImage copy = new BufferedImage(parent.getColorModel(), own, false, null);
+      assertThat(view.getRaster().getDataBuffer()).isSameAs(parent.getRaster().getDataBuffer());
+      for (ImageRecipe recipe : List.of(ImageRecipe.openAiClip(224), ImageRecipe.torchvisionResNet(),
+          ImageRecipe.kerasVgg16())) {
+        assertThat(recipe.apply(view)).as("%s on a subimage", recipe).isEqualTo(recipe.apply(copy));
+      }
+    }
+  }
+
+  @Test
   void grayImagesAreReplicatedToThreeChannels() {
     BufferedImage gray = ImageDecoder.standard().decode(ImageInput.of(TestImages.path("gray_257x193.png")));
     float[] t = ImageRecipe.builder().resizeTo(100, 80, Resampling.BICUBIC).build("plain").apply(gray);
