@@ -319,6 +319,11 @@ public final class OnnxBench {
         + "%.1f)%n", s.threads(), medianFlops / 1e9, min(flops) / 1e9, max(flops) / 1e9);
     System.out.printf(Locale.ROOT, "arithmetic ceiling at %.3f GFLOPs per image: %.2f images/s%n",
         flopsPerImage / 1e9, medianFlops / flopsPerImage);
+    double gemmCpu = samples.get(PathKind.SGEMM).stream().mapToDouble(Sample::cpuSeconds).sum();
+    double perCoreSecond = gemmFlops * flops.length / gemmCpu;
+    System.out.printf(Locale.ROOT, "per CPU second (robust to a shared machine, counts ORT's spinning): sgemm %.1f "
+        + "GFLOP, i.e. %.2f images/s per busy core%n", perCoreSecond / 1e9, perCoreSecond / flopsPerImage);
+    json.addProperty("sgemmGflopsPerCpuSecond", perCoreSecond / 1e9);
     json.addProperty("sgemmGflops", medianFlops / 1e9);
     json.addProperty("ceilingImagesPerSecond", medianFlops / flopsPerImage);
     System.out.println(line);
@@ -343,8 +348,9 @@ public final class OnnxBench {
           fraction[i] = rate.get(k)[i] * flopsPerImage / flops[i];
         }
         String name = k == PathKind.ORT ? "ORT alone" : k == PathKind.JAVA ? "Java" : "Python";
-        System.out.printf(Locale.ROOT, "%-26s %6.3f    (median of per-batch fractions)%n", name + " / ceiling",
-            median(fraction));
+        double cpuPerImage = mean(samples.get(k), true) / total.get(k);
+        System.out.printf(Locale.ROOT, "%-26s %6.3f    (median of per-batch fractions; per CPU second: %.3f)%n",
+            name + " / ceiling", median(fraction), flopsPerImage / cpuPerImage / perCoreSecond);
         json.addProperty(k.name().toLowerCase(Locale.ROOT) + "FractionOfCeiling", median(fraction));
       }
     }
