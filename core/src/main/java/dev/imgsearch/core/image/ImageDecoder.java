@@ -252,7 +252,7 @@ public final class ImageDecoder {
     }
     BufferedImage image;
     try {
-      image = decodeFirstImage(reader, format, jpeg);
+      image = decodeFirstImage(reader, format, jpeg, width, height);
     } catch (IOException | RuntimeException e) {
       throw failure(input, format, e, warnings);
     }
@@ -273,8 +273,8 @@ public final class ImageDecoder {
     return new Result(info, image);
   }
 
-  private static BufferedImage decodeFirstImage(ImageReader reader, String format, JpegSupport.Header jpeg)
-      throws IOException {
+  private static BufferedImage decodeFirstImage(ImageReader reader, String format, JpegSupport.Header jpeg,
+      int width, int height) throws IOException {
     if (jpeg != null && reader.canReadRaster()) {
       JpegSupport.ColorType type = jpeg.colorType();
       if (type == JpegSupport.ColorType.CMYK || type == JpegSupport.ColorType.YCCK) {
@@ -290,6 +290,8 @@ public final class ImageDecoder {
           if (raw.getNumBands() == 3) {
             return JpegSupport.rgbFromRaw(raw, type, profile);
           }
+        } else if (jpeg.iccProfile == null && jpeg.components == 3) {
+          return JpegSupport.readBgr(reader, width, height);
         }
       }
     }

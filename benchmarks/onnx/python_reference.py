@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""The Python reference pipeline, as a worker the Java benchmark drives batch by batch (so that both run under the
+same machine load): Pillow decodes and preprocesses each image exactly as core's reference script does (the code is
+imported from core/src/test/python/make_preprocess_reference.py, not copied), numpy stacks the float32 CHW tensors,
+onnxruntime-python runs the same ONNX file with the same intra-op thread count.
+
+Protocol: one JSON object per line on stdin, one JSON answer per line on stdout.
+  {"cmd": "batch", "files": [...]}  -> {"seconds": s, "preprocessSeconds": p, "inferSeconds": i, "cpuSeconds": c,
+                                        "embeddings": [[...], ...]}   (the whole path, timed inside this process)
+  {"cmd": "quit"}
+
+Usage: python_reference.py <model.onnx> <recipe: openai-clip-224 | torchvision-imagenet-224> <output> <threads>
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
+import make_preprocess_reference as reference  # noqa: E402  (core's reference preprocessing)
+
+
+def main() -> int:
+    model, recipe, output, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    transform, params = reference.RECIPES[recipe]
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    input_name = session.get_inputs()[0].name
+    print(json.dumps({"ready": True, "onnxruntime": ort.__version__, "numpy": np.__version__,
+                      "pillow": Image.__version__, "input": input_name}), flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        if request["cmd"] == "quit":
+            break
+        cpu0 = sum(os.times()[:2])
+        start = time.perf_counter()
+        tensors = []
+        for f in request["files"]:
+            with Image.open(f) as image:  # the reference pipelines open each file with Pillow
+                rgb = np.asarray(transform(image), dtype=np.uint8)
+            tensors.append(reference.tensor_of(recipe, rgb))
+        batch = np.stack(tensors)
+        preprocessed = time.perf_counter()
+        embeddings = session.run([output], {input_name: batch})[0]
+        end = time.perf_counter()
+        cpu = sum(os.times()[:2]) - cpu0
+        embeddings = embeddings.reshape(len(tensors), -1)
+        print(json.dumps({"seconds": end - start, "preprocessSeconds": preprocessed - start,
+                          "inferSeconds": end - preprocessed, "cpuSeconds": cpu,
+                          "embeddings": embeddings.tolist()}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
