@@ -2,7 +2,7 @@
  * Embedders on ONNX Runtime: {@link dev.imgsearch.onnx.ClipEmbedder}, {@link dev.imgsearch.onnx.ChineseClipEmbedder},
  * {@link dev.imgsearch.onnx.ResNet50Embedder}, {@link dev.imgsearch.onnx.Vgg16Embedder}, each made by a builder from
  * a model directory in the Hugging Face ONNX layout, a Hub repository, or (image-only families) one ONNX file; and
- * {@link dev.imgsearch.onnx.ZeroShotClassifier}. The reusable pieces live in {@code dev.imgsearch.onnx.session}
+ * {@link dev.imgsearch.core.pipeline.ZeroShotClassifier}. The reusable pieces live in {@code dev.imgsearch.onnx.session}
  * (ONNX Runtime sessions) and {@code dev.imgsearch.onnx.text} (tokenizers).
  */
 package dev.imgsearch.onnx;

@@ -1,5 +1,7 @@
 package dev.imgsearch.onnx;
 
+import dev.imgsearch.core.pipeline.ZeroShotClassifier;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
