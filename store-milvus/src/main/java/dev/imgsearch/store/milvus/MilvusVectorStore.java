@@ -13,6 +13,7 @@ import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.filter.FilterValidation;
+import dev.imgsearch.core.filter.Filters;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
@@ -42,7 +43,6 @@ import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
 import io.milvus.v2.service.vector.request.HybridSearchReq;
-import io.milvus.v2.service.vector.request.GetReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
@@ -390,9 +390,9 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
     CollectionSpec spec = spec(collection);
     List<Object> keys = keys(spec, ids);
     for (int i = 0; i < keys.size(); i += KEYS_PER_REQUEST) {
-      List<Object> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST));
+      String expr = keyFilter(spec, keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST)));
       call("delete from '" + collection + "'", collection, true,
-          () -> client.delete(DeleteReq.builder().collectionName(collection).ids(new ArrayList<>(chunk)).build()));
+          () -> client.delete(DeleteReq.builder().collectionName(collection).filter(expr).build()));
     }
   }
 
@@ -517,6 +517,15 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
 
   private static Object pkValue(CollectionSpec spec, JsonElement e) {
     return spec.primaryKey().type() == FieldType.INT64 ? (Object) e.getAsLong() : e.getAsString();
+  }
+
+  /**
+   * {@code pk in [...]} with every key escaped by core's filter builder. The SDK's own id-based get and delete
+   * (milvus-sdk-java 2.6.22, {@code VectorUtils.getExprById}) quote VARCHAR keys without escaping them, so a key
+   * holding a double quote would break the expression or change its meaning.
+   */
+  private static String keyFilter(CollectionSpec spec, List<Object> keys) {
+    return Filters.in(spec.primaryKey().name(), keys).toExpression();
   }
 
   /** The primary keys, checked and converted to the key type. */
@@ -696,9 +705,11 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
     Map<Object, Row> byKey = new HashMap<>();
     for (int i = 0; i < keys.size(); i += KEYS_PER_REQUEST) {
       List<Object> chunk = new ArrayList<>(new LinkedHashSet<>(keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST))));
+      String expr = keyFilter(spec, chunk);
       List<QueryResp.QueryResult> results = read("get rows of '" + collection + "'", collection,
-          () -> client.get(GetReq.builder().collectionName(collection).ids(chunk).outputFields(outputFields).build()))
-          .getGetResults();
+          () -> client.query(QueryReq.builder().collectionName(collection).filter(expr).outputFields(outputFields)
+              .consistencyLevel(config.consistency()).build()))
+          .getQueryResults();
       for (QueryResp.QueryResult r : results) {
         Map<String, Object> values = fromEntity(spec, r.getEntity(), outputFields);
         Object key = values.get(pk);
