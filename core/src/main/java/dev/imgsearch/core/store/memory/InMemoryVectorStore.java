@@ -9,6 +9,7 @@ import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.Hit;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.QueryRequest;
@@ -176,6 +177,12 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public void createCollection(CollectionSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    if (!spec.fullTextFields().isEmpty()) {
+      throw new SchemaException("Collection '" + spec.name() + "' declares full-text fields "
+          + spec.fullTextFields().stream().map(FullTextField::name).toList() + ", but the in-memory store has no "
+          + "full-text index. Use LuceneVectorStore or MilvusVectorStore for hybrid search, or drop the fullText(...) "
+          + "declarations.");
+    }
     guarded(() -> {
       synchronized (createDropLock) {
         MemoryCollection existing = collections.get(spec.name());

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.Hit;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.QueryRequest;
@@ -119,6 +121,21 @@ class InMemoryVectorStoreBehaviourTest {
     }
     try (InMemoryVectorStore reopened = InMemoryVectorStore.open(dir.resolve("concurrent.json"))) {
       assertThat(reopened.count("c")).isEqualTo((long) writers * perWriter);
+    }
+  }
+
+  @Test
+  void refusesFullTextFieldsItCannotIndexAndCreatesNothing() {
+    try (InMemoryVectorStore store = new InMemoryVectorStore()) {
+      CollectionSpec spec = CollectionSpec.builder("captions")
+          .primaryKey(FieldSpec.varchar("id", 16))
+          .field(FieldSpec.varchar("caption", 200))
+          .field(FieldSpec.vector("image", 4, MetricType.COSINE))
+          .fullText(FullTextField.of("caption_bm25", "caption", FullTextField.Analyzer.CHINESE))
+          .build();
+      assertThatThrownBy(() -> store.createCollection(spec)).isInstanceOf(SchemaException.class)
+          .hasMessageContaining("caption_bm25").hasMessageContaining("LuceneVectorStore");
+      assertThat(store.hasCollection("captions")).isFalse();
     }
   }
 
