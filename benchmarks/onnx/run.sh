@@ -53,10 +53,11 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
 fi
 classpath="$repo/embedders-onnx/target/classes:$(cat "$target/classpath.txt")"
 
-# 4. The benchmark (a single-file Java program; it starts the Python reference worker itself)
+# 4. The benchmark (a single-file Java program; it starts the Python reference worker itself); the output is also
+#    kept in target/run-<model>.log
 cd "$repo"
 export DJL_CACHE_DIR="$target/djl-cache"
-exec java -Xmx4g -Dslf4j.internal.verbosity=ERROR -Dai.djl.offline=true -DDJL_CACHE_DIR="$target/djl-cache" \
+java -Xmx4g -Dslf4j.internal.verbosity=ERROR -Dai.djl.offline=true -DDJL_CACHE_DIR="$target/djl-cache" \
   -cp "$classpath" "$here/OnnxBench.java" --cache "$cache" --model "$model" --images "$images" \
   --python "$venv/bin/python" --worker "$here/python_reference.py" --results "$target/results-$model.json" \
-  "${args[@]}"
+  "${args[@]}" 2>&1 | grep --line-buffered -v '^\[main\] INFO ai.djl' | tee "$target/run-$model.log"
