@@ -351,8 +351,7 @@ public final class OnnxBench {
       json.addProperty("pythonPreprocessShare", split.preprocess());
     }
     if (rate.containsKey(PathKind.JAVA) && rate.containsKey(PathKind.PYTHON)) {
-      System.out.printf(Locale.ROOT, "Java vs Python embeddings: min cosine %.6f (the JPEG decoders differ "
-          + "slightly)%n", minCosine);
+      System.out.printf(Locale.ROOT, "Java vs Python embeddings of the same images: min cosine %.6f%n", minCosine);
       json.addProperty("minCosineJavaPython", minCosine);
     }
     System.out.printf(Locale.ROOT, "load average at end %s; Python side: %s%n", loadAverages(), python.versions);
