@@ -45,8 +45,8 @@ import java.util.stream.Stream;
  *   <li>Java: {@code embedder.embedImages(List<ImageInput>)}, the public API: decode, preprocess, batch, infer,
  *       normalise;</li>
  *   <li>Python: the reference pipeline in a worker process (Pillow + numpy + onnxruntime-python), timed inside it;</li>
- *   <li>sgemm: square float32 MatMuls (1024, 2048) in ONNX Runtime with the same threads; the best FLOP/s of the run
- *       is the arithmetic ceiling.</li>
+ *   <li>sgemm: square float32 MatMuls by constant matrices (1024, 2048; three each) in ONNX Runtime with the same
+ *       threads; the median over the batches of each batch's best FLOP/s is the sustained rate, the ceiling.</li>
  * </ul>
  * A warm-up batch of each path runs first. The report gives aggregate images/s, the median of the per-batch ratios
  * (each ratio taken between runs made seconds apart), and the machine load seen during each path.
@@ -145,7 +145,7 @@ public final class OnnxBench {
       sgemm.rates.clear();
       python.preprocessSeconds = 0;
       python.inferSeconds = 0;
-      System.out.printf(Locale.ROOT, "measuring %d batches: each of %s on every batch, one sgemm per batch%n",
+      System.out.printf(Locale.ROOT, "measuring %d batches: each of %s on every batch, then the sgemms%n",
           batches.size(), s.paths());
       long start = System.nanoTime();
       PathKind[] order = s.paths().toArray(PathKind[]::new);
@@ -351,8 +351,7 @@ public final class OnnxBench {
       json.addProperty("pythonPreprocessShare", split.preprocess());
     }
     if (rate.containsKey(PathKind.JAVA) && rate.containsKey(PathKind.PYTHON)) {
-      System.out.printf(Locale.ROOT, "Java vs Python embeddings: min cosine %.6f (the JPEG decoders differ "
-          + "slightly)%n", minCosine);
+      System.out.printf(Locale.ROOT, "Java vs Python embeddings of the same images: min cosine %.6f%n", minCosine);
       json.addProperty("minCosineJavaPython", minCosine);
     }
     System.out.printf(Locale.ROOT, "load average at end %s; Python side: %s%n", loadAverages(), python.versions);
