@@ -10,6 +10,7 @@ import dev.imgsearch.core.CollectionNotFoundException;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.filter.Filter;
+import dev.imgsearch.core.filter.Filters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -434,7 +435,8 @@ public abstract class VectorStoreContract {
     CollectionSpec spec = richSpec();
     store.createCollection(spec);
     Row row = Row.builder().put("pk", "w").put("i32", (short) 7).put("i64", 42).put("f32", 1.5d).put("f64", 2)
-        .put("flag", true).put("name", "n").put("meta", Map.of("k", 1)).put("image", new float[8]).put("text", new float[4])
+        .put("flag", true).put("name", "n").put("meta", Map.of("k", 1)).put("image", new float[8])
+        .put("text", new float[4])
         .build();
     store.insert(spec.name(), List.of(row));
     Row got = store.get(spec.name(), List.of("w"), List.of("*")).get(0);
@@ -710,6 +712,47 @@ public abstract class VectorStoreContract {
     assertThatThrownBy(() -> store.search(SearchRequest.builder(name).query(new float[DIM]).filter(unknown).build()))
         .isInstanceOf(SchemaException.class).hasMessageContaining("colour");
     assertThat(store.count(name)).isEqualTo(10);
+  }
+
+  @Test
+  void filtersThatDoNotSuitTheSchemaAreRejected() {
+    String name = createSimple(MetricType.L2, simpleRows(33).subList(0, 10));
+    for (String expression : List.of("random == \"high\"", "tag > 3", "vec == 1")) {
+      Filter filter = Filter.parse(expression);
+      assertThatThrownBy(() -> store.query(QueryRequest.builder(name).filter(filter).build())).as(expression)
+          .isInstanceOf(SchemaException.class);
+      assertThatThrownBy(() -> store.deleteWhere(name, filter)).as(expression).isInstanceOf(SchemaException.class);
+    }
+    assertThat(store.count(name)).isEqualTo(10);
+  }
+
+  @Test
+  void filterValuesFromTheBuilderCannotChangeTheExpression() {
+    CollectionSpec spec = richSpec();
+    store.createCollection(spec);
+    List<Row> rows = IntStream.range(0, 6).mapToObj(VectorStoreContract::richRow).toList();
+    store.insert(spec.name(), rows);
+    String hostile = "x\" or pk != \"";
+    Row tricky = Row.builder().put("pk", hostile).put("i32", 0).put("i64", 0L).put("f32", 0f).put("f64", 0d)
+        .put("flag", false).put("name", "quote \" and \\ backslash").put("meta", Map.of())
+        .put("image", rows.get(0).vector("image")).put("text", rows.get(0).vector("text")).build();
+    store.insert(spec.name(), List.of(tricky));
+    assertThat(ids(store.query(QueryRequest.builder(spec.name()).filter(Filters.eq("pk", hostile)).build()), "pk"))
+        .containsExactly(hostile);
+    assertThat(ids(store.query(QueryRequest.builder(spec.name())
+        .filter(Filters.eq("name", "quote \" and \\ backslash")).build()), "pk")).containsExactly(hostile);
+    store.deleteWhere(spec.name(), Filters.eq("name", "name 1\" or pk != \"none"));
+    assertThat(store.count(spec.name())).isEqualTo(7);
+    store.deleteWhere(spec.name(), Filters.eq("pk", hostile));
+    assertThat(store.count(spec.name())).isEqualTo(6);
+  }
+
+  @Test
+  void idsOfTheWrongTypeAreRejected() {
+    String name = createSimple(MetricType.L2, simpleRows(34).subList(0, 5));
+    assertThatThrownBy(() -> store.get(name, List.of("seven"), List.of())).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> store.delete(name, List.of("seven"))).isInstanceOf(InvalidInputException.class);
+    assertThat(store.count(name)).isEqualTo(5);
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * file is written atomically: to a temporary file in the same directory, forced to disk, then renamed over the
  * old one, so a crash or a failed save leaves the previous file intact. The format is JSON with a format version:
  * the schema as JSON, vectors as base64 of little-endian float32 (bit-exact), other values as JSON. A store made
- * with the constructor keeps nothing: {@code flush} does nothing and {@code close} discards the rows.
+ * with the constructor keeps nothing: {@code flush} does nothing and {@code close} discards the rows. Use one
+ * store per file: two stores on the same file overwrite each other's saves.
  *
  * <p><b>Memory.</b> About {@code 4 * dimension} bytes per vector plus roughly 100-200 bytes of map overhead per
  * row and the size of its scalar values; saving copies the list of row references (not the rows) of one
@@ -163,7 +164,8 @@ public final class InMemoryVectorStore implements VectorStore {
       if (ownFile) {
         changesInFile = changesNow;
       }
-      LOG.debug("Saved {} collections to {} in {} ms", snapshot.size(), target, (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("Saved {} collections to {} in {} ms", snapshot.size(), target,
+          (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -192,7 +194,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
   @Override
   public boolean hasCollection(String collection) {
-    return guarded(() -> collections.containsKey(collection));
+    return guarded(() -> collection != null && collections.containsKey(collection));
   }
 
   @Override
@@ -209,7 +211,7 @@ public final class InMemoryVectorStore implements VectorStore {
   public boolean dropCollection(String collection) {
     return guarded(() -> {
       synchronized (createDropLock) {
-        boolean dropped = collections.remove(collection) != null;
+        boolean dropped = collection != null && collections.remove(collection) != null;
         changes.incrementAndGet();
         return dropped;
       }

@@ -225,7 +225,8 @@ class InMemoryVectorStoreBehaviourTest {
     try (InMemoryVectorStore store = new InMemoryVectorStore()) {
       store.createCollection(spec("ties", 2, MetricType.IP));
       float[] same = {1, 1};
-      store.insert("ties", List.of(row(30, 0, same), row(10, 0, same), row(20, 0, same), row(5, 0, new float[] {2, 2})));
+      store.insert("ties",
+          List.of(row(30, 0, same), row(10, 0, same), row(20, 0, same), row(5, 0, new float[] {2, 2})));
       List<Hit> hits = store.search(SearchRequest.builder("ties").query(new float[] {1, 0}).topK(4).build()).get(0);
       assertThat(hits).extracting(Hit::id).containsExactly(5L, 10L, 20L, 30L);
       List<Hit> page = store.search(SearchRequest.builder("ties").query(new float[] {1, 0}).topK(2).offset(1).build())
