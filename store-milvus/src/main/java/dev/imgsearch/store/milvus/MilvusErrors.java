@@ -68,9 +68,29 @@ final class MilvusErrors {
     if (t instanceof MilvusClientException m && m.getErrorCode() == ErrorCode.TIMEOUT) {
       return true; // the SDK's own retry loop gave up (a client handed in through wrap() may retry itself)
     }
-    String text = String.valueOf(t.getMessage());
-    return text.contains("UNAVAILABLE") || text.contains("DEADLINE_EXCEEDED");
+    if (code != null && code != Status.Code.UNKNOWN && code != Status.Code.CANCELLED
+        && code != Status.Code.INTERNAL) {
+      return false;
+    }
+    // The connection broke during the call (the server died or restarted): gRPC reports UNKNOWN/CANCELLED/INTERNAL
+    // with the transport's words.
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException) {
+        return true;
+      }
+      String text = String.valueOf(c.getMessage());
+      for (String sign : TRANSPORT_FAILURES) {
+        if (text.contains(sign)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
+
+  /** Words of a broken connection, in gRPC and Netty messages. */
+  private static final List<String> TRANSPORT_FAILURES = List.of("UNAVAILABLE", "DEADLINE_EXCEEDED", "channel closed",
+      "Connection reset", "Connection refused", "Connection closed", "Network closed", "GOAWAY", "io exception");
 
   /** Whether the server says the collection does not exist. */
   static boolean isCollectionNotFound(Throwable t) {

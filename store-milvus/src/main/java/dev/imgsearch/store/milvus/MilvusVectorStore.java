@@ -13,10 +13,14 @@ import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.filter.FilterValidation;
+import dev.imgsearch.core.filter.Filters;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.Hit;
+import dev.imgsearch.core.store.HybridSearch;
+import dev.imgsearch.core.store.HybridSearchRequest;
 import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
@@ -36,14 +40,18 @@ import io.milvus.v2.service.collection.response.DescribeCollectionResp;
 import io.milvus.v2.service.index.request.DescribeIndexReq;
 import io.milvus.v2.service.index.response.DescribeIndexResp;
 import io.milvus.v2.service.utility.request.FlushReq;
+import io.milvus.v2.service.vector.request.AnnSearchReq;
 import io.milvus.v2.service.vector.request.DeleteReq;
-import io.milvus.v2.service.vector.request.GetReq;
+import io.milvus.v2.service.vector.request.HybridSearchReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.UpsertReq;
 import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.EmbeddedText;
 import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.request.ranker.RRFRanker;
+import io.milvus.v2.service.vector.request.ranker.WeightedRanker;
 import io.milvus.v2.service.vector.response.QueryResp;
 import io.milvus.v2.service.vector.response.SearchResp;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +110,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #close()} closes the client the store created; a client handed in through
  * {@link #wrap(MilvusClientV2)} is left open.
  */
-public final class MilvusVectorStore implements VectorStore {
+public final class MilvusVectorStore implements VectorStore, HybridSearch {
   private static final Logger log = LoggerFactory.getLogger(MilvusVectorStore.class);
   private static final Gson GSON = new Gson();
   /** Milvus's default gRPC message limit is 64 MB; writes are split well below it. */
@@ -198,22 +206,47 @@ public final class MilvusVectorStore implements VectorStore {
     }
   }
 
+  /**
+   * Refuses, before anything is created, what the server is known not to support: IVF_PQ on Milvus Lite 3.x,
+   * several vector fields before Milvus 2.4, BM25 full-text fields before Milvus 2.5.
+   */
   private void checkServerSupports(CollectionSpec spec) {
-    if (!isMilvusLite()) {
+    String version = serverVersion();
+    if (isMilvusLite()) {
+      for (FieldSpec f : spec.vectorFields()) {
+        if (f.index().type() == IndexType.IVF_PQ) {
+          throw new SchemaException("Vector field '" + f.name() + "' asks for an IVF_PQ index, but the server at "
+              + errors.endpoint() + " is " + version + ", which has no product quantisation. Use IVF_SQ8, "
+              + "IVF_FLAT, HNSW or FLAT there, or a Milvus standalone/distributed server for IVF_PQ.");
+        }
+      }
       return;
     }
-    for (FieldSpec f : spec.vectorFields()) {
-      if (f.index().type() == IndexType.IVF_PQ) {
-        throw new SchemaException("Vector field '" + f.name() + "' asks for an IVF_PQ index, but the server at "
-            + errors.endpoint() + " is " + serverVersion() + ", which has no product quantisation. Use IVF_SQ8, "
-            + "IVF_FLAT, HNSW or FLAT there, or a Milvus standalone/distributed server for IVF_PQ.");
-      }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("v?(\\d+)\\.(\\d+)").matcher(version);
+    if (!m.find()) {
+      return; // an unknown version string: let the server decide
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    boolean before24 = major < 2 || (major == 2 && minor < 4);
+    boolean before25 = major < 2 || (major == 2 && minor < 5);
+    if (before24 && spec.vectorFields().size() > 1) {
+      throw new SchemaException("Collection '" + spec.name() + "' has " + spec.vectorFields().size() + " vector fields, "
+          + "but the server at " + errors.endpoint() + " is Milvus " + version + ", which allows one per collection "
+          + "(several need Milvus 2.4+). Use one vector field per collection, or a newer server.");
+    }
+    if (before25 && !spec.fullTextFields().isEmpty()) {
+      throw new SchemaException("Collection '" + spec.name() + "' has full-text (BM25) fields, but the server at "
+          + errors.endpoint() + " is Milvus " + version + "; BM25 functions need Milvus 2.5+ or Milvus Lite 3.x.");
     }
   }
 
-  /** Whether the server is Milvus Lite (its version string starts with {@code milvus_lite}). */
+  /**
+   * Whether the server is the pure-Python Milvus Lite 3.x (version {@code milvus_lite-3.2.2}); the embedded Milvus
+   * 2.3 of PyPI's {@code milvus} package ({@code v2.3.5-lite}) runs Milvus's own core and is not.
+   */
   boolean isMilvusLite() {
-    return serverVersion().toLowerCase(java.util.Locale.ROOT).contains("lite");
+    return serverVersion().toLowerCase(java.util.Locale.ROOT).startsWith("milvus_lite");
   }
 
   /** The server's version string, e.g. {@code v2.6.4} or {@code milvus_lite-3.2.2}. */
@@ -357,9 +390,9 @@ public final class MilvusVectorStore implements VectorStore {
     CollectionSpec spec = spec(collection);
     List<Object> keys = keys(spec, ids);
     for (int i = 0; i < keys.size(); i += KEYS_PER_REQUEST) {
-      List<Object> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST));
+      String expr = keyFilter(spec, keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST)));
       call("delete from '" + collection + "'", collection, true,
-          () -> client.delete(DeleteReq.builder().collectionName(collection).ids(new ArrayList<>(chunk)).build()));
+          () -> client.delete(DeleteReq.builder().collectionName(collection).filter(expr).build()));
     }
   }
 
@@ -407,6 +440,10 @@ public final class MilvusVectorStore implements VectorStore {
       Object value = e.getValue();
       FieldSpec field = spec.field(name).orElse(null);
       if (field == null) {
+        if (spec.fullTextField(name).isPresent()) {
+          throw new InvalidInputException("Row " + index + " has a value for full-text field '" + name + "', which "
+              + "the server computes from field '" + spec.fullTextField(name).get().textField() + "'; leave it out.");
+        }
         if (!spec.dynamicFields()) {
           throw new InvalidInputException("Row " + index + " has field '" + name + "', which collection '"
               + spec.name() + "' does not declare (its fields: " + fieldNames(spec) + "). Remove it, or create the "
@@ -482,6 +519,15 @@ public final class MilvusVectorStore implements VectorStore {
     return spec.primaryKey().type() == FieldType.INT64 ? (Object) e.getAsLong() : e.getAsString();
   }
 
+  /**
+   * {@code pk in [...]} with every key escaped by core's filter builder. The SDK's own id-based get and delete
+   * (milvus-sdk-java 2.6.22, {@code VectorUtils.getExprById}) quote VARCHAR keys without escaping them, so a key
+   * holding a double quote would break the expression or change its meaning.
+   */
+  private static String keyFilter(CollectionSpec spec, List<Object> keys) {
+    return Filters.in(spec.primaryKey().name(), keys).toExpression();
+  }
+
   /** The primary keys, checked and converted to the key type. */
   private static List<Object> keys(CollectionSpec spec, List<?> ids) {
     Objects.requireNonNull(ids, "ids");
@@ -531,6 +577,80 @@ public final class MilvusVectorStore implements VectorStore {
       out.add(hits);
     }
     return out;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Dense routes search their vector field with its metric; text routes search a {@link FullTextField} (a BM25
+   * function's sparse field) with BM25. Several routes go to Milvus's hybrid search with an {@code RRFRanker} or
+   * {@code WeightedRanker}; a single route is a plain search and keeps its own scores. Milvus Lite 3.2 reports BM25
+   * scores negated (best first, but below zero); the store turns them back into Milvus's positive BM25 scores.
+   */
+  @Override
+  public List<Hit> hybridSearch(HybridSearchRequest request) {
+    Objects.requireNonNull(request, "request");
+    String collection = request.collection();
+    CollectionSpec spec = spec(collection);
+    String expr = expression(spec, request.filter());
+    List<String> outputFields = outputFields(spec, request.outputFields());
+    List<AnnSearchReq> routes = new ArrayList<>();
+    List<BaseVector> single = null;
+    String singleField = null;
+    Map<String, Object> singleParams = Map.of();
+    for (HybridSearchRequest.Route route : request.routes()) {
+      BaseVector data;
+      if (route.isText()) {
+        FullTextField ft = spec.fullTextField(route.field()).orElseThrow(() -> new SchemaException("Text route '"
+            + route.field() + "' is not a full-text field of collection '" + spec.name() + "' (its full-text fields: "
+            + spec.fullTextFields().stream().map(FullTextField::name).toList() + "); add one with "
+            + "CollectionSpec.Builder.fullText(...) when creating the collection."));
+        data = new EmbeddedText(route.text());
+        singleField = ft.name();
+      } else {
+        FieldSpec field = spec.vectorField(route.field());
+        data = new FloatVec((float[]) field.coerce(route.vector()));
+        singleField = field.name();
+      }
+      single = List.of(data);
+      singleParams = route.searchParams();
+      routes.add(AnnSearchReq.builder()
+          .vectorFieldName(singleField)
+          .vectors(List.of(data))
+          .limit(request.candidates())
+          .filter(expr)
+          .params(GSON.toJson(route.searchParams()))
+          .build());
+    }
+    String pk = spec.primaryKey().name();
+    SearchResp resp;
+    boolean negateBm25 = false;
+    if (routes.size() == 1) {
+      SearchReq req = SearchReq.builder()
+          .collectionName(collection).annsField(singleField).data(single).limit(request.topK())
+          .offset(request.offset()).filter(expr).outputFields(outputFields).searchParams(new HashMap<>(singleParams))
+          .consistencyLevel(config.consistency()).build();
+      resp = read("search '" + collection + "'", collection, () -> client.search(req));
+      negateBm25 = request.routes().get(0).isText() && isMilvusLite();
+    } else {
+      CreateCollectionReq.Function ranker = request.ranker() == HybridSearchRequest.RankerType.RRF
+          ? RRFRanker.builder().k(request.rrfK()).build()
+          : WeightedRanker.builder().weights(new ArrayList<>(request.weights())).build();
+      HybridSearchReq req = HybridSearchReq.builder()
+          .collectionName(collection).searchRequests(routes).ranker(ranker).limit(request.topK())
+          .offset(request.offset()).outFields(outputFields).consistencyLevel(config.consistency()).build();
+      resp = read("hybrid-search '" + collection + "'", collection, () -> client.hybridSearch(req));
+    }
+    List<Hit> hits = new ArrayList<>();
+    if (!resp.getSearchResults().isEmpty()) {
+      for (SearchResp.SearchResult r : resp.getSearchResults().get(0)) {
+        Map<String, Object> fields = fromEntity(spec, r.getEntity(), outputFields);
+        fields.remove(pk);
+        float score = negateBm25 && r.getScore() < 0 ? -r.getScore() : r.getScore();
+        hits.add(new Hit(r.getId(), score, fields));
+      }
+    }
+    return hits;
   }
 
   @Override
@@ -585,9 +705,11 @@ public final class MilvusVectorStore implements VectorStore {
     Map<Object, Row> byKey = new HashMap<>();
     for (int i = 0; i < keys.size(); i += KEYS_PER_REQUEST) {
       List<Object> chunk = new ArrayList<>(new LinkedHashSet<>(keys.subList(i, Math.min(keys.size(), i + KEYS_PER_REQUEST))));
+      String expr = keyFilter(spec, chunk);
       List<QueryResp.QueryResult> results = read("get rows of '" + collection + "'", collection,
-          () -> client.get(GetReq.builder().collectionName(collection).ids(chunk).outputFields(outputFields).build()))
-          .getGetResults();
+          () -> client.query(QueryReq.builder().collectionName(collection).filter(expr).outputFields(outputFields)
+              .consistencyLevel(config.consistency()).build()))
+          .getQueryResults();
       for (QueryResp.QueryResult r : results) {
         Map<String, Object> values = fromEntity(spec, r.getEntity(), outputFields);
         Object key = values.get(pk);

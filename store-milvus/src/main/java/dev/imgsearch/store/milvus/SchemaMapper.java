@@ -8,6 +8,8 @@ import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
+import io.milvus.common.clientenum.FunctionType;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.MetricType;
@@ -35,6 +37,7 @@ import java.util.Set;
 final class SchemaMapper {
   static final String INDEX_PROPERTY_PREFIX = "imgsearch.index.";
   static final String DESCRIPTION_PROPERTY = "imgsearch.description";
+  static final String FULL_TEXT_PROPERTY_PREFIX = "imgsearch.fulltext.";
   /** Keys that servers put in an index description beside the build parameters. */
   private static final Set<String> NON_BUILD_KEYS = Set.of("index_type", "metric_type", "params", "mmap.enabled",
       "field_name", "index_name");
@@ -87,9 +90,40 @@ final class SchemaMapper {
       if (f.isVector()) {
         b.dimension(f.dimension());
       }
+      for (FullTextField ft : spec.fullTextFields()) {
+        if (ft.textField().equals(f.name())) {
+          b.enableAnalyzer(true).analyzerParams(analyzerParams(ft.analyzer()));
+        }
+      }
       schema.addField(b.build());
     }
+    for (FullTextField ft : spec.fullTextFields()) {
+      schema.addField(AddFieldReq.builder().fieldName(ft.name()).dataType(DataType.SparseFloatVector).build());
+      schema.addFunction(CreateCollectionReq.Function.builder()
+          .name(ft.name() + "_bm25")
+          .functionType(FunctionType.BM25)
+          .inputFieldNames(List.of(ft.textField()))
+          .outputFieldNames(List.of(ft.name()))
+          .build());
+    }
     return schema;
+  }
+
+  /** Milvus analyzer parameters: the standard analyzer, or the jieba tokenizer for Chinese. */
+  static Map<String, Object> analyzerParams(FullTextField.Analyzer analyzer) {
+    return switch (analyzer) {
+      case STANDARD -> Map.of("type", "standard");
+      case CHINESE -> Map.of("tokenizer", "jieba");
+    };
+  }
+
+  private static FullTextField.Analyzer analyzer(String remembered, Map<String, Object> params) {
+    if (remembered != null) {
+      return FullTextField.Analyzer.valueOf(remembered);
+    }
+    String text = String.valueOf(params).toLowerCase(java.util.Locale.ROOT);
+    return text.contains("jieba") || text.contains("chinese") ? FullTextField.Analyzer.CHINESE
+        : FullTextField.Analyzer.STANDARD;
   }
 
   /** One index per vector field. */
@@ -107,6 +141,10 @@ final class SchemaMapper {
       }
       out.add(b.build());
     }
+    for (FullTextField ft : spec.fullTextFields()) {
+      out.add(IndexParam.builder().fieldName(ft.name()).indexName(ft.name())
+          .indexType(IndexParam.IndexType.SPARSE_INVERTED_INDEX).metricType(IndexParam.MetricType.BM25).build());
+    }
     return out;
   }
 
@@ -118,6 +156,9 @@ final class SchemaMapper {
     }
     if (!spec.description().isEmpty()) {
       props.put(DESCRIPTION_PROPERTY, spec.description());
+    }
+    for (FullTextField ft : spec.fullTextFields()) {
+      props.put(FULL_TEXT_PROPERTY_PREFIX + ft.name(), ft.analyzer().name());
     }
     return props;
   }
@@ -132,7 +173,21 @@ final class SchemaMapper {
         .description(description)
         .autoId(Boolean.TRUE.equals(desc.getAutoID()))
         .dynamicFields(Boolean.TRUE.equals(desc.getEnableDynamicField()));
+    Map<String, String> bm25Outputs = new LinkedHashMap<>(); // output field -> text field
+    for (CreateCollectionReq.Function fn : desc.getCollectionSchema().getFunctionList()) {
+      if (fn.getFunctionType() == FunctionType.BM25 && fn.getOutputFieldNames().size() == 1
+          && fn.getInputFieldNames().size() == 1) {
+        bm25Outputs.put(fn.getOutputFieldNames().get(0), fn.getInputFieldNames().get(0));
+      }
+    }
+    Map<String, Map<String, Object>> analyzers = new LinkedHashMap<>();
     for (CreateCollectionReq.FieldSchema f : desc.getCollectionSchema().getFieldSchemaList()) {
+      if (bm25Outputs.containsKey(f.getName())) {
+        continue; // rebuilt as a full-text field below
+      }
+      if (Boolean.TRUE.equals(f.getEnableAnalyzer())) {
+        analyzers.put(f.getName(), f.getAnalyzerParams() == null ? Map.of() : f.getAnalyzerParams());
+      }
       FieldType type = fieldType(name, f.getName(), f.getDataType());
       FieldSpec field;
       if (type == FieldType.VARCHAR) {
@@ -154,6 +209,8 @@ final class SchemaMapper {
         b.field(field);
       }
     }
+    bm25Outputs.forEach((output, input) -> b.fullText(FullTextField.of(output, input,
+        analyzer(props.get(FULL_TEXT_PROPERTY_PREFIX + output), analyzers.getOrDefault(input, Map.of())))));
     return b.build();
   }
 
@@ -221,6 +278,9 @@ final class SchemaMapper {
     List<String> wantedNames = wanted.fields().stream().map(FieldSpec::name).toList();
     if (!existingNames.equals(wantedNames)) {
       diffs.add("fields are " + existingNames + ", not " + wantedNames);
+    }
+    if (!existing.fullTextFields().equals(wanted.fullTextFields())) {
+      diffs.add("full-text fields are " + existing.fullTextFields() + ", not " + wanted.fullTextFields());
     }
     for (FieldSpec w : wanted.fields()) {
       existing.field(w.name()).ifPresent(e -> {

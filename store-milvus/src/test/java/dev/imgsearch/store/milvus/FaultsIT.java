@@ -50,15 +50,8 @@ class FaultsIT {
 
   @Test
   void aServerThatDiesMidRunFailsCallsClearlyAndKeepsEveryAcknowledgedRowAfterARestart() {
-    MilvusLiteServer server;
-    try {
-      server = MilvusLiteServer.start(MilvusServerExtension.python(), MilvusServerExtension.workDir(),
-          "milvus-lite-restart", MilvusServerExtension.startTimeout());
-    } catch (RuntimeException e) {
-      if (MilvusServerExtension.required()) {
-        throw e;
-      }
-      Assumptions.abort("This test runs its own Milvus Lite, which could not start: " + e.getMessage());
+    MilvusLiteServer server = ownServer("milvus-lite-restart");
+    if (server == null) {
       return;
     }
     try (server; MilvusVectorStore store = MilvusVectorStore.builder().uri(server.uri())
@@ -104,6 +97,67 @@ class FaultsIT {
       assertThat(best.id()).isEqualTo(123L);
       store.upsert(name, rows.subList(0, 5)); // writes work again
       assertThat(store.count(name)).isEqualTo(300);
+    }
+  }
+
+  @Test
+  void idempotentCallsRideOutAShortOutageButAutoIdInsertsAreNotRetried() throws Exception {
+    MilvusLiteServer server = ownServer("milvus-lite-retry");
+    if (server == null) {
+      return;
+    }
+    try (server; MilvusVectorStore store = MilvusVectorStore.builder().uri(server.uri())
+        .consistency(ConsistencyLevel.STRONG)
+        .rpcTimeout(Duration.ofSeconds(2))
+        .retry(new RetryPolicy(30, Duration.ofMillis(200), Duration.ofSeconds(1)))
+        .build()) {
+      String name = "faults_retry";
+      store.createCollection(CollectionSpec.builder(name)
+          .primaryKey(FieldSpec.scalar("id", FieldType.INT64))
+          .field(FieldSpec.varchar("path", 256))
+          .field(FieldSpec.vector("vec", DIM, MetricType.L2))
+          .autoId(true)
+          .build());
+      List<Row> rows = rows(50).stream()
+          .map(r -> Row.builder().put("path", r.get("path")).put("vec", r.get("vec")).build()).toList();
+      List<Object> first = store.insert(name, rows.subList(0, 20));
+
+      server.kill();
+      // An insert with server-generated ids fails at once (one attempt), and says why it is not retried.
+      assertThatThrownBy(() -> store.insert(name, rows.subList(20, 30)))
+          .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("not retried");
+
+      // An idempotent call made while the server is down succeeds once it is back, through the retries.
+      Thread restarter = new Thread(() -> {
+        try {
+          Thread.sleep(1500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        server.restart();
+      });
+      restarter.start();
+      long start = System.nanoTime();
+      List<Row> got = store.get(name, first, List.of("path"));
+      restarter.join();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+      assertThat(got).extracting(r -> r.get("path"))
+          .containsExactlyElementsOf(rows.subList(0, 20).stream().map(r -> r.get("path")).toList());
+      assertThat(store.count(name)).as("the refused auto-id insert wrote nothing").isEqualTo(20);
+    }
+  }
+
+  /** A Milvus Lite of this test's own, or null (test aborted) when none can start and none is required. */
+  private static MilvusLiteServer ownServer(String name) {
+    try {
+      return MilvusLiteServer.start(MilvusServerExtension.python(), MilvusServerExtension.workDir(), name,
+          MilvusServerExtension.startTimeout());
+    } catch (RuntimeException e) {
+      if (MilvusServerExtension.required()) {
+        throw e;
+      }
+      Assumptions.abort("This test runs its own Milvus Lite, which could not start: " + e.getMessage());
+      return null;
     }
   }
 

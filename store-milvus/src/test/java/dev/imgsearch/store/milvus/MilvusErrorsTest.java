@@ -29,6 +29,13 @@ class MilvusErrorsTest {
     assertThat(MilvusErrors.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "Finish 75 retry times"))).isTrue();
     assertThat(MilvusErrors.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "bad field", 1100, 0)))
         .isFalse();
+    // A connection that breaks during a call, as when the server dies.
+    assertThat(MilvusErrors.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR,
+        Status.UNKNOWN.withDescription("channel closed").asRuntimeException()))).isTrue();
+    assertThat(MilvusErrors.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR,
+        Status.UNKNOWN.withDescription("Exception in the server").asRuntimeException()))).isFalse();
+    assertThat(MilvusErrors.isTransient(new MilvusClientException(ErrorCode.RPC_ERROR,
+        Status.INVALID_ARGUMENT.withDescription("channel closed").asRuntimeException()))).isFalse();
   }
 
   @Test

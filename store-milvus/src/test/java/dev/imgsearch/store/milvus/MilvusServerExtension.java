@@ -156,7 +156,8 @@ public final class MilvusServerExtension implements BeforeAllCallback, Parameter
   }
 
   /** What the root store holds: the endpoint (or why there is none) and what to stop at the end. */
-  private static final class Resolution implements ExtensionContext.Store.CloseableResource {
+  @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13, AutoCloseable for later ones
+  private static final class Resolution implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final MilvusEndpoint endpoint;
     final AutoCloseable server;
     final String failure;
