@@ -3,6 +3,7 @@ import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
 import dev.imgsearch.core.store.Hit;
 import dev.imgsearch.core.store.IndexSpec;
+import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -24,7 +27,7 @@ import java.util.stream.Stream;
  * Lucene side of the benchmark, through the store's public API: builds an HNSW collection and a FLAT one from the
  * data that data.py wrote, then times single-query searches (one thread) at several ef values.
  *
- * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,...
+ * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float,int8]
  * Prints one JSON object per line.
  */
 public final class LuceneBench {
@@ -126,25 +129,38 @@ public final class LuceneBench {
     int[][] gt = readIds(data.resolve("gt.i32"));
 
     // A RAM buffer that holds the whole load, so the bulk build makes one segment (one graph), as FAISS does.
+    String[] variants = args.length > 5 ? args[5].split(",") : new String[] {"float"};
     try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
-      double[] built = build(store, "hnsw", IndexSpec.hnsw(m, efConstruction), base, dim);
-      long bytes = size(storeDir.resolve("collections").resolve("hnsw"));
-      System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw-build\", \"seconds\": %.3f, "
-          + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", built[0], built[1], bytes);
-      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
-        for (String e : efs) {
-          run(store, "hnsw", queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
+      for (String variant : variants) {
+        // "float": HNSW over the float vectors; "int8": HNSW over int8-quantised copies (Milvus's HNSW_SQ with
+        // sq_type SQ8), candidates re-ranked on the raw vectors.
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("M", m);
+        params.put("efConstruction", efConstruction);
+        if (variant.equals("int8")) {
+          params.put("sq_type", "SQ8");
         }
+        String kind = variant.equals("float") ? "hnsw" : "hnsw-" + variant;
+        String collection = kind.replace('-', '_');
+        double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params), base, dim);
+        long bytes = size(storeDir.resolve("collections").resolve(collection));
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
+            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1], bytes);
+        for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
+          for (String e : efs) {
+            run(store, collection, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
+          }
+        }
+        for (String e : efs) {
+          int ef = Integer.parseInt(e);
+          double[] first = run(store, collection, queries, gt, ef, queries.length);
+          double[] second = run(store, collection, queries, gt, ef, queries.length);
+          System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s\", \"ef\": %d, \"recall\": %.4f, "
+              + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", kind, ef, first[1],
+              queries.length / Math.min(first[0], second[0]), queries.length / Math.min(first[2], second[2]));
+        }
+        store.dropCollection(collection);
       }
-      for (String e : efs) {
-        int ef = Integer.parseInt(e);
-        double[] first = run(store, "hnsw", queries, gt, ef, queries.length);
-        double[] second = run(store, "hnsw", queries, gt, ef, queries.length);
-        System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw\", \"ef\": %d, \"recall\": %.4f, "
-            + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", ef, first[1],
-            queries.length / Math.min(first[0], second[0]), queries.length / Math.min(first[2], second[2]));
-      }
-      store.dropCollection("hnsw");
 
       double[] flatBuilt = build(store, "flat", IndexSpec.flat(), base, dim);
       long flatBytes = size(storeDir.resolve("collections").resolve("flat"));

@@ -24,27 +24,30 @@ def main():
     if jvm:
         print("Lucene side on Java " + jvm[0]["java"])
     print("\n== HNSW sweep: ef: recall@10 / QPS by CPU time / QPS by wall time (single query, 1 thread)")
-    for s in ("lucene", "faiss"):
-        print(f"  {s}")
-        for r in by(s, "hnsw"):
+    series = [("lucene", "hnsw"), ("lucene", "hnsw-int8"), ("faiss", "hnsw")]
+    series = [x for x in series if by(*x)]
+    for s, k in series:
+        print(f"  {s} {k}")
+        for r in by(s, k):
             print(f"    ef={r['ef']:<4} {r['recall']:.4f}  {r['cpu_qps']:8.0f}  {r['qps']:8.0f}")
     for key, label in (("cpu_qps", "CPU time of the querying thread"), ("qps", "wall time")):
         print(f"\n== QPS at equal recall@10 ({label})")
-        print(f"  {'recall':>6}  {'lucene':>8}  {'faiss':>8}  {'ratio':>6}")
-        for target in (0.90, 0.95):
-            lq, ln = qps_at(by("lucene", "hnsw"), target, key)
-            fq, fn = qps_at(by("faiss", "hnsw"), target, key)
-            ratio = f"{lq / fq:.2f}" if lq and fq else "-"
-            print(f"  {target:6.2f}  {lq or 0:8.0f}  {fq or 0:8.0f}  {ratio:>6}   (lucene {ln}; faiss {fn})")
+        for kind in [k for s, k in series if s == "lucene"]:
+            print(f"  {'recall':>6}  {'lucene ' + kind:>16}  {'faiss hnsw':>10}  {'ratio':>6}")
+            for target in (0.90, 0.95):
+                lq, ln = qps_at(by("lucene", kind), target, key)
+                fq, fn = qps_at(by("faiss", "hnsw"), target, key)
+                ratio = f"{lq / fq:.2f}" if lq and fq else "-"
+                print(f"  {target:6.2f}  {lq or 0:16.0f}  {fq or 0:10.0f}  {ratio:>6}   (lucene {ln}; faiss {fn})")
     lf, ff = by("lucene", "flat")[0], by("faiss", "flat")[0]
     print("\n== Exact search (single query, 1 thread): QPS by CPU time / wall time")
     print(f"  lucene FLAT {lf['cpu_qps']:.1f} / {lf['qps']:.1f} (recall {lf['recall']:.3f});  faiss IndexFlatL2 "
           f"{ff['cpu_qps']:.1f} / {ff['qps']:.1f} (recall {ff['recall']:.3f});  ratio {lf['cpu_qps'] / ff['cpu_qps']:.2f}"
           f" / {lf['qps'] / ff['qps']:.2f}")
-    lb, fb = by("lucene", "hnsw-build")[0], by("faiss", "hnsw-build")[0]
     print("\n== HNSW build (1 thread): CPU / wall seconds, and size on disk")
-    print(f"  lucene: {lb['cpu_seconds']:.1f} / {lb['seconds']:.1f} s, {lb['bytes'] / 2**20:.1f} MiB   "
-          f"faiss: {fb['cpu_seconds']:.1f} / {fb['seconds']:.1f} s, {fb['bytes'] / 2**20:.1f} MiB")
+    for s, k in series:
+        b = by(s, k + "-build")[0]
+        print(f"  {s} {k}: {b['cpu_seconds']:.1f} / {b['seconds']:.1f} s, {b['bytes'] / 2**20:.1f} MiB")
     print(f"  flat:   lucene {lf['bytes'] / 2**20:.1f} MiB (build {lf['build_seconds']:.1f} s)   faiss"
           f" {ff['bytes'] / 2**20:.1f} MiB")
 

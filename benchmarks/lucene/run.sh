@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Lucene store vs FAISS, in one run: the same clustered vectors (fixed seed), queries, M and efConstruction.
 # Usage: benchmarks/lucene/run.sh [N] [DIM] [QUERIES]   (defaults 100000 512 1000)
-# Environment: M (16), EF_CONSTRUCTION (100), EFS (10,12,16,20,24,32,40,48,64,96,128,192,256), THREADS (1), JAVA.
+# Environment: M (16), EF_CONSTRUCTION (100), EFS (10,12,16,20,24,32,40,48,64,96,128,192,256), THREADS (1), JAVA, VARIANTS (float,int8: the Lucene graphs),
+# SKIP_FAISS (reuse the last FAISS results).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 n="${1:-100000}"; dim="${2:-512}"; nq="${3:-1000}"
-m="${M:-16}"; efc="${EF_CONSTRUCTION:-100}"; efs="${EFS:-10,12,16,20,24,32,40,48,64,96,128,192,256}"; threads="${THREADS:-1}"
+m="${M:-16}"; efc="${EF_CONSTRUCTION:-100}"; efs="${EFS:-10,12,16,20,24,32,40,48,64,96,128,192,256}"; threads="${THREADS:-1}"; variants="${VARIANTS:-float,int8}"
 work="$here/target"; data="$work/data-$n-$dim-$nq"
 mkdir -p "$work"
 
@@ -17,16 +18,18 @@ fi
 py="$here/.venv/bin/python"
 [ -f "$data/meta.json" ] || "$py" "$here/data.py" "$data" "$n" "$dim" "$nq"
 
-(cd "$root" && ./mvnw -B -ntp -q package -pl store-lucene -am -DskipTests)
-(cd "$root" && ./mvnw -B -ntp -q dependency:build-classpath -pl store-lucene -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$work/classpath.txt" >/dev/null)
-cp="$root/store-lucene/target/classes:$root/core/target/classes:$(cat "$work/classpath.txt")"
+# One reactor run packages core and store-lucene and writes store-lucene's runtime classpath (with core's jar).
+(cd "$root" && ./mvnw -B -ntp -q package dependency:build-classpath -pl store-lucene -am -DskipTests \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath.txt")
+cp="$root/store-lucene/target/classes:$(cat "$work/classpath.txt")"
 mkdir -p "$work/classes"
 javac --release 17 -d "$work/classes" -cp "$cp" "$here/LuceneBench.java"
 
 echo "N=$n dim=$dim queries=$nq M=$m efConstruction=$efc threads=$threads  ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
 rm -rf "$work/store"
-OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$work/faiss.jsonl"
+if [ -z "${SKIP_FAISS:-}" ]; then
+  OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$work/faiss.jsonl"
+fi
 # JAVA: the JVM for the Lucene side (default: java on the PATH). Lucene 9.12 uses SIMD on Java 20+ with the vector
 # module (and, past Java 23, an explicit upper version); on Java 17 it computes similarities with scalar code.
 java="${JAVA:-java}"
@@ -34,6 +37,6 @@ feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.sp
 flags=()
 if [ "$feature" -ge 20 ]; then flags+=(--add-modules jdk.incubator.vector); fi
 if [ "$feature" -gt 23 ]; then flags+=(-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion="$feature"); fi
-"$java" "${flags[@]}" -Xmx6g -cp "$work/classes:$cp" LuceneBench "$data" "$work/store" "$m" "$efc" "$efs" \
+"$java" ${flags[@]+"${flags[@]}"} -Xmx6g -cp "$work/classes:$cp" LuceneBench "$data" "$work/store" "$m" "$efc" "$efs" "$variants" \
   | tee "$work/lucene.jsonl"
 "$py" "$here/report.py" "$work/lucene.jsonl" "$work/faiss.jsonl" | tee "$work/report.txt"

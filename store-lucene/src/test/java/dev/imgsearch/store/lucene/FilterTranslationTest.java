@@ -243,6 +243,29 @@ class FilterTranslationTest {
   }
 
   @Test
+  void aFilterOfAnotherClassIsEvaluatedOnTheStoredRows() {
+    Filter everySeventh = new Filter() {
+      @Override
+      public boolean matches(Map<String, ?> row) {
+        return row.get("id") instanceof Long id && id % 7 == 0;
+      }
+
+      @Override
+      public Set<String> fields() {
+        return Set.of("id");
+      }
+
+      @Override
+      public String toExpression() {
+        return "id >= 0";
+      }
+    };
+    Set<Long> expected = expected(everySeventh);
+    assertThat(expected).hasSize((ROWS + 6) / 7);
+    assertThat(query(lucene, everySeventh)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void edgeCasesByHand() {
     Map<String, Supplier<Filter>> cases = Map.of(
         "float field at float precision", () -> Filter.parse("f32 == 0.1"),
