@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs one of the examples from the repository root:
+#   examples/run.sh <Program> [options]      e.g. examples/run.sh TextImageSearch --images ./images_folder/train
+# Programs: HelloMilvus, PaintingSearch, TextImageSearch, ChineseTextImageSearch, ReverseImageSearch, HybridSearch
+# (add --help for each one's options). The first run builds the examples and their modules with the Maven wrapper
+# (tests skipped); later runs build again only when a pom or a source file changed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+programs="HelloMilvus PaintingSearch TextImageSearch ChineseTextImageSearch ReverseImageSearch HybridSearch"
+if [ $# -lt 1 ] || ! [[ " $programs " == *" $1 "* ]]; then
+  echo "usage: examples/run.sh <Program> [options]" >&2
+  echo "programs: $programs" >&2
+  exit 2
+fi
+program=$1
+shift
+
+target="$root/examples/target"
+classpath_file="$target/classpath.txt"
+stale=no
+if [ ! -f "$classpath_file" ] || ! ls "$target"/imgsearch-examples-*.jar >/dev/null 2>&1; then
+  stale=yes
+elif [ -n "$(find "$root/pom.xml" "$root"/{core,embedders-onnx,store-lucene,store-milvus,examples}/pom.xml \
+    "$root"/{core,embedders-onnx,store-lucene,store-milvus,examples}/src/main -newer "$classpath_file" -print -quit)" ]; then
+  stale=yes
+fi
+if [ "$stale" = yes ]; then
+  echo "[run.sh] building the examples (once; tests skipped) ..." >&2
+  (cd "$root" && ./mvnw -q -B -ntp -pl examples -am package -DskipTests \
+    dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime) >&2
+fi
+jar=$(ls "$target"/imgsearch-examples-*.jar | grep -v -- '-tests.jar' | head -1)
+
+# -Xss4m: ONNX Runtime 1.29 can crash when a model is loaded on the main thread with the default stack.
+# Lucene's SIMD vector code needs jdk.incubator.vector on Java 20 and later (on Java 17 the flag only adds a
+# warning), and on Java 24 and later the feature version it may use.
+java_opts=(-Xss4m)
+feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+feature=${feature%%.*}
+if [ "${feature:-17}" -ge 20 ]; then
+  java_opts+=(--add-modules jdk.incubator.vector)
+fi
+if [ "${feature:-17}" -ge 24 ]; then
+  java_opts+=("-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=$feature")
+fi
+exec java "${java_opts[@]}" ${JAVA_OPTS:-} -cp "$jar:$(cat "$classpath_file")" "dev.imgsearch.examples.$program" "$@"

@@ -1,0 +1,43 @@
+package dev.imgsearch.examples;
+
+import dev.imgsearch.core.pipeline.ImageHit;
+import dev.imgsearch.core.pipeline.IndexFailure;
+import dev.imgsearch.core.pipeline.IndexReport;
+import dev.imgsearch.core.store.MetricType;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What several programs print the same way. */
+final class Examples {
+  private Examples() {}
+
+  /** The images an indexing run skipped, one per line with the reason (nothing when there were none). */
+  static void printSkipped(PrintWriter out, IndexReport report) {
+    if (report.failures().isEmpty()) {
+      return;
+    }
+    out.printf("Skipped %d file(s) that are not readable images:%n", report.failed());
+    for (IndexFailure f : report.failures()) {
+      out.printf("  %s (%s): %s%n", f.item(), f.cause(), f.message());
+    }
+  }
+
+  /** Hits as numbered lines: the score (a distance for L2), the file and the fields asked for. */
+  static void printHits(PrintWriter out, List<ImageHit> hits, String... fields) {
+    for (int i = 0; i < hits.size(); i++) {
+      ImageHit h = hits.get(i);
+      StringBuilder extra = new StringBuilder();
+      for (String f : fields) {
+        extra.append("  ").append(f).append(' ').append(h.field(f));
+      }
+      out.printf(Locale.ROOT, "%2d. %s %.4f  %s%s%n", i + 1, h.metric() == MetricType.L2 ? "distance" : "score",
+          h.score(), fileName(h), extra);
+    }
+  }
+
+  private static String fileName(ImageHit h) {
+    return h.file().map(Path::toString).orElse(h.id());
+  }
+}
