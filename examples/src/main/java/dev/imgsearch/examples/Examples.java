@@ -19,7 +19,9 @@ final class Examples {
       return;
     }
     out.printf("Skipped %d file(s) that are not readable images:%n", report.failed());
-    for (IndexFailure f : report.failures()) {
+    List<IndexFailure> sorted = new java.util.ArrayList<>(report.failures());
+    sorted.sort(java.util.Comparator.comparing(IndexFailure::item));
+    for (IndexFailure f : sorted) {
       out.printf("  %s (%s): %s%n", f.item(), f.cause(), f.message());
     }
   }

@@ -328,7 +328,7 @@ public final class SampleData {
     List<Product> list = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       Subject s = SUBJECTS.get(i % SUBJECTS.size());
-      String name = (i < SUBJECTS.size() ? "" : "Dark ") + capitalise(s.label()) + " print";
+      String name = capitalise(s.label()) + " print" + (i < SUBJECTS.size() ? "" : " (dark)");
       String file = String.format(Locale.ROOT, "p%03d.jpg", i + 1);
       list.add(new Product(file, name, "https://shop.example/products/p" + String.format(Locale.ROOT, "%03d", i + 1),
           20 + 15 * (i % 7) + (i >= SUBJECTS.size() ? 0.5 : 0.0)));
