@@ -22,7 +22,7 @@ final class Examples {
     List<IndexFailure> sorted = new java.util.ArrayList<>(report.failures());
     sorted.sort(java.util.Comparator.comparing(IndexFailure::item));
     for (IndexFailure f : sorted) {
-      out.printf("  %s (%s): %s%n", f.item(), f.cause(), f.message());
+      out.printf("  %s (%s): %s%n", shown(f.item()), f.cause(), f.message());
     }
   }
 
@@ -40,6 +40,13 @@ final class Examples {
   }
 
   private static String fileName(ImageHit h) {
-    return h.file().map(Path::toString).orElse(h.id());
+    return h.path() == null ? h.id() : shown(h.path());
+  }
+
+  /** A path as the programs print it: relative to the working directory when it lies below it, else as it is. */
+  static String shown(String path) {
+    Path p = Path.of(path);
+    Path cwd = Path.of("").toAbsolutePath();
+    return p.isAbsolute() && p.startsWith(cwd) ? cwd.relativize(p).toString() : path;
   }
 }

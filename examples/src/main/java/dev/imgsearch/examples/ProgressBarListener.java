@@ -39,7 +39,7 @@ final class ProgressBarListener implements IndexListener, AutoCloseable {
       bar.maxHint(p.total());
     }
     bar.stepTo(p.done());
-    bar.setExtraMessage(p.failed() > 0 ? p.failed() + " skipped" : "");
+    bar.setExtraMessage(p.failed() > 0 ? ", " + p.failed() + " skipped" : "");
   }
 
   @Override

@@ -78,7 +78,7 @@ public final class TextImageSearch extends ExampleCommand {
         out().printf("Query text: %s%n%nSearch results:%n", query);
         for (int i = 0; i < hits.size(); i++) {
           ImageHit h = hits.get(i);
-          out().printf(Locale.ROOT, "%2d. score %.4f  filepath %s%n", i + 1, h.score(), h.path());
+          out().printf(Locale.ROOT, "%2d. score %.4f  filepath %s%n", i + 1, h.score(), Examples.shown(h.path()));
         }
         ResultGrid.builder().tileSize(150).columns(5).showQuery(false).captions(false).gap(0).build()
             .write(q, hits, output);
