@@ -17,9 +17,11 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -70,6 +72,9 @@ public final class MemoryBenchmark {
 
   private static void child(Map<String, String> a) throws Exception {
     AtomicLong maxAfterGc = new AtomicLong();
+    AtomicLong maxLive = new AtomicLong();
+    List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean sampling = new AtomicBoolean();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
         if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
@@ -91,17 +96,18 @@ public final class MemoryBenchmark {
           }
         }
         maxAfterGc.accumulateAndGet(used, Math::max);
+        if (sampling.get() && "System.gc()".equals(info.getGcCause())) {
+          // The live set as the collector itself saw it at the end of the full collection; reading the heap
+          // after System.gc() returns would also count what the indexing threads allocated in between.
+          samples.add(used);
+          maxLive.accumulateAndGet(used, Math::max);
+        }
       }, null, null);
     }
     // The live set: heap in use right after a full collection, sampled every second while the run goes.
-    AtomicLong maxLive = new AtomicLong();
-    List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread sampler = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
         System.gc();
-        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        samples.add(used);
-        maxLive.accumulateAndGet(used, Math::max);
         try {
           Thread.sleep(1000);
         } catch (InterruptedException e) {
@@ -120,11 +126,14 @@ public final class MemoryBenchmark {
         pool.resetPeakUsage();
       }
       IndexReport r;
+      sampling.set(true);
       sampler.start();
       try (ImageIndex index = ImageIndex.builder().embedder(embedder).store(store).collection(collection).build()) {
         r = index.index(IndexSource.directory(Path.of(a.get("child"))).extensions("jpg").build());
       }
       sampler.interrupt();
+      sampler.join();
+      sampling.set(false);
       ImageIndex.drop(store, collection);
       long peak = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
