@@ -1009,9 +1009,10 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
       // Writes go on a second channel with the same settings (TLS, token, database header): milvus-sdk-java's v2
       // client takes rows only as gson objects and converts them row by row, boxing every vector value, which
       // halves bulk-write throughput; the store sends the columns it builds from the rows instead. A global
-      // cluster endpoint is resolved by the client itself, so writes to one go through the client.
+      // cluster endpoint is resolved by the client itself, so writes to one go through the client. The write
+      // channel sends no keep-alive pings while no call runs: servers answer those with GOAWAY (too_many_pings).
       ManagedChannel writeChannel = GlobalClusterUtils.isGlobalEndpoint(uri) ? null
-          : new ClientUtils().getChannel(connect);
+          : new ClientUtils().getChannel(cc.keepAliveWithoutCalls(false).build());
       log.debug("Connected to Milvus at {}", config.displayUri());
       return new MilvusVectorStore(client, true, writeChannel, config);
     }
