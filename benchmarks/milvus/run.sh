@@ -2,7 +2,8 @@
 # Bulk insert and search latency: MilvusVectorStore (Java) against pymilvus and the bare MilvusClientV2, on one
 # Milvus Lite server (or MILVUS_URI). A benchmark, not a test. From the repository root:
 #   bash benchmarks/milvus/run.sh [ROWS] [DIM] [BATCH] [SEARCHES] [SEARCH_ROWS]
-# Bulk writes: ROWS rows (id, path, DIM-d vector) in BATCH-row calls, insert and upsert, each side on a fresh server.
+# Bulk writes: ROWS rows (id, path, DIM-d vector) in BATCH-row calls, insert and upsert, each side on a fresh server;
+# then upsert once more through a store on a caller's MilvusClientV2 (milvus-sdk-java's row API) for comparison.
 # Search: SEARCHES top-10 searches on a SEARCH_ROWS collection, through the store and through MilvusClientV2.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -28,8 +29,10 @@ stop_server() {
 }
 trap stop_server EXIT
 cd "$root"
-./mvnw -B -ntp -q test-compile -pl store-milvus -am
-./mvnw -B -ntp -q dependency:build-classpath -pl store-milvus -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt"
+# One reactor run (-am), so that core resolves to its target/classes without an install; store-milvus runs last and
+# writes the classpath file last.
+./mvnw -B -ntp -q test-compile dependency:build-classpath -pl store-milvus -am -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/cp.txt"
 cp="$root/store-milvus/target/test-classes:$root/store-milvus/target/classes:$root/core/target/classes:$(cat "$work/cp.txt")"
 jbench() { java -Xmx4g -cp "$cp" dev.imgsearch.store.milvus.bench.MilvusStoreBenchmark "$@" 2>> "$work/java.log"; }
 : > "$work/results.txt"
@@ -41,6 +44,9 @@ for mode in insert upsert; do
   jbench "$uri" "$rows" "$dim" "$batch" 0 "$mode" | tee -a "$work/results.txt"
   stop_server
 done
+start_server
+jbench "$uri" "$rows" "$dim" "$batch" 0 upsert wrapped | tee -a "$work/results.txt"
+stop_server
 # Search latency on a small collection, where the client's share of the time is largest.
 start_server
 jbench "$uri" "$search_rows" "$dim" "$batch" "$searches" upsert | tee -a "$work/results.txt"
@@ -51,4 +57,6 @@ for mode in insert upsert; do
   py=$(rate "pymilvus_$mode" | head -1); jv=$(rate "java_store_$mode" | head -1)
   echo "bulk $mode, rows/s: MilvusVectorStore $jv vs pymilvus MilvusClient $py (ratio $(python3 -c "print(round($jv/$py, 2))"))"
 done
+wr=$(rate java_wrapped_upsert | head -1); py=$(rate pymilvus_upsert | head -1)
+echo "bulk upsert through milvus-sdk-java's row API (wrapped client): $wr rows/s (ratio $(python3 -c "print(round($wr/$py, 2))"))"
 grep '^search_latency' "$work/results.txt"

@@ -8,6 +8,7 @@ import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.store.milvus.MilvusVectorStore;
+import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.service.vector.request.SearchReq;
@@ -23,7 +24,9 @@ import java.util.Random;
  * through the store against direct {@link MilvusClientV2#search} calls with the same request on the same client.
  * Run by {@code benchmarks/milvus/run.sh}, which also runs the pymilvus side on the same server.
  *
- * <p>Arguments: {@code uri rows dim batch searches mode}, mode {@code upsert} (default) or {@code insert}.
+ * <p>Arguments: {@code uri rows dim batch searches mode [wrapped]}, mode {@code upsert} (default) or {@code insert};
+ * {@code wrapped} writes through a store on a caller's {@link MilvusClientV2} ({@link MilvusVectorStore#wrap}),
+ * that is through milvus-sdk-java's row API, for comparison with the columns a built store sends.
  */
 public final class MilvusStoreBenchmark {
   private MilvusStoreBenchmark() {}
@@ -35,8 +38,13 @@ public final class MilvusStoreBenchmark {
     int batch = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
     int searches = args.length > 4 ? Integer.parseInt(args[4]) : 300;
     boolean upsert = args.length <= 5 || args[5].equals("upsert");
-    try (MilvusVectorStore store = MilvusVectorStore.builder().uri(uri).consistency(ConsistencyLevel.BOUNDED).build()) {
-      String name = "bench_java_" + (upsert ? "upsert" : "insert");
+    boolean wrapped = args.length > 6 && args[6].equals("wrapped");
+    MilvusClientV2 own = wrapped ? new MilvusClientV2(ConnectConfig.builder().uri(uri).build()) : null;
+    try (MilvusVectorStore store = wrapped
+        ? MilvusVectorStore.builder().uri(uri).consistency(ConsistencyLevel.BOUNDED).wrap(own)
+        : MilvusVectorStore.builder().uri(uri).consistency(ConsistencyLevel.BOUNDED).build()) {
+      String side = (wrapped ? "java_wrapped_" : "java_store_") + (upsert ? "upsert" : "insert");
+      String name = "bench_" + side;
       store.dropCollection(name);
       store.createCollection(CollectionSpec.builder(name)
           .primaryKey(FieldSpec.scalar("id", FieldType.INT64))
@@ -66,8 +74,8 @@ public final class MilvusStoreBenchmark {
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("java_store_%s rows=%d dim=%d batch=%d seconds=%.2f rows_per_s=%.0f%n",
-          upsert ? "upsert" : "insert", rows, dim, batch, seconds, rows / seconds);
+      System.out.printf("%s rows=%d dim=%d batch=%d seconds=%.2f rows_per_s=%.0f%n",
+          side, rows, dim, batch, seconds, rows / seconds);
       if (searches == 0) {
         return;
       }
@@ -101,6 +109,10 @@ public final class MilvusStoreBenchmark {
       System.out.printf("search_latency_ms searches=%d topK=10 store_median=%.3f direct_median=%.3f "
           + "overhead_pct=%.1f store_p90=%.3f direct_p90=%.3f%n", searches, mStore, mDirect,
           100 * (mStore - mDirect) / mDirect, pct(viaStore, 0.9) / 1e6, pct(direct, 0.9) / 1e6);
+    } finally {
+      if (own != null) {
+        own.close();
+      }
     }
   }
 
