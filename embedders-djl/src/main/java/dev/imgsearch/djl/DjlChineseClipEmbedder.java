@@ -8,8 +8,8 @@ import dev.imgsearch.embedders.ModelFamily;
  * WordPiece tokens, 52 of them), from TorchScript on the PyTorch engine or ONNX on DJL's ONNX Runtime engine.
  *
  * <pre>{@code
- * try (DjlChineseClipEmbedder clip = DjlChineseClipEmbedder.builder().modelDirectory(Path.of("chinese-clip-vit-base-patch16"))
- *     .engine(DjlEngine.PYTORCH).build()) {
+ * try (DjlChineseClipEmbedder clip = DjlChineseClipEmbedder.builder()
+ *     .modelDirectory(Path.of("chinese-clip-vit-base-patch16")).engine(DjlEngine.PYTORCH).build()) {
  *   float[] image = clip.embedImage(ImageInput.of(Path.of("dog.jpg")));
  *   float[] text = clip.embedText("一只白色的狗");
  * }

@@ -73,6 +73,16 @@ public enum DjlEngine {
     }
     try {
       return Engine.getEngine(djlName);
+    } catch (ExceptionInInitializerError e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (this == ONNX_RUNTIME && String.valueOf(cause.getMessage()).contains("already exists")) {
+        throw new ModelException("DJL's ONNX Runtime engine cannot start: another library (e.g. "
+            + "imgsearch-embedders-onnx) created ONNX Runtime's process-wide environment first, and DJL insists on "
+            + "creating it. Build a DJL ONNX Runtime embedder (or call DjlEngine.ONNX_RUNTIME.start()) before any "
+            + "other ONNX Runtime use in the JVM.", cause);
+      }
+      throw new ModelException("The DJL " + djlName + " engine failed to start (" + cause.getMessage() + "). Check "
+          + "that " + artifacts + " are on the class path, for this platform.", cause);
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       throw new ModelException("The DJL " + djlName + " engine could not load its native library (" + e.getMessage()
           + "). With DJL's offline mode on, nothing is downloaded: add " + artifacts + " to the application's "
