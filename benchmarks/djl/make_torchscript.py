@@ -8,7 +8,8 @@ so that the DJL PyTorch engine runs exactly the model embedders-onnx and DJL's O
 The torch modules rebuild each graph operator by operator from the ONNX initialisers (CLIP ViT-B/32's image tower:
 patch conv, class token, positions, pre-LayerNorm, 12 pre-norm layers with softmax attention and quick_gelu, post-
 LayerNorm of the class token, projection; ResNet50 with BatchNorm folded into conv biases), are scripted (dynamic
-batch) and return the ONNX outputs as a dict. Each export is checked against onnxruntime on the ONNX file (cosine of
+batch), frozen and optimised for inference where the result loads back (torch.jit.freeze + optimize_for_inference),
+and return the ONNX outputs as a dict. Each export is checked against onnxruntime on the ONNX file (cosine of
 the embeddings of random inputs >= 0.9999).
 
 Usage: make_torchscript.py <cache-dir>   (idempotent)
@@ -149,20 +150,31 @@ def export(module: nn.Module, onnx_file: Path, pt: Path, output: str) -> None:
         print(f"[torchscript] {pt} exists")
         return
     module.eval()
-    scripted = torch.jit.script(module)
     pt.parent.mkdir(parents=True, exist_ok=True)
     tmp = pt.with_suffix(".tmp")
-    scripted.save(str(tmp))
     x = torch.randn(2, 3, 224, 224)
-    with torch.no_grad():
-        ours = torch.jit.load(str(tmp))(x)[output].reshape(2, -1).numpy()
     theirs = ort.InferenceSession(str(onnx_file)).run([output], {"pixel_values": x.numpy()})[0].reshape(2, -1)
-    cos = min(float(a @ b / np.linalg.norm(a) / np.linalg.norm(b)) for a, b in zip(ours, theirs))
-    print(f"[torchscript] {pt.name}: min cosine vs onnxruntime on the ONNX file {cos:.7f}")
-    if not cos >= 0.9999:
-        raise SystemExit(f"TorchScript export of {onnx_file} disagrees with it (cosine {cos})")
-    tmp.replace(pt)
-    print(f"[torchscript] wrote {pt} ({pt.stat().st_size / 1e6:.0f} MB)")
+    # As TorchScript exports for serving are made: frozen (weights folded in as constants) and optimised for
+    # inference (convolutions pre-packed for oneDNN; about 2x faster for ResNet50 on LibTorch's CPU kernels). Not
+    # every optimised graph can be saved and loaded again (CLIP's cannot in torch 2.7.1): then frozen only, then plain.
+    variants = {"frozen + optimize_for_inference": lambda m: torch.jit.optimize_for_inference(torch.jit.freeze(m)),
+                "frozen": torch.jit.freeze, "scripted": lambda m: m}
+    for name, make in variants.items():
+        try:
+            make(torch.jit.script(module)).save(str(tmp))
+            with torch.no_grad():
+                ours = torch.jit.load(str(tmp))(x)[output].reshape(2, -1).numpy()
+        except RuntimeError as e:
+            print(f"[torchscript] {pt.name}: {name} does not load back ({str(e).splitlines()[0]}); next variant")
+            continue
+        cos = min(float(a @ b / np.linalg.norm(a) / np.linalg.norm(b)) for a, b in zip(ours, theirs))
+        print(f"[torchscript] {pt.name} ({name}): min cosine vs onnxruntime on the ONNX file {cos:.7f}")
+        if not cos >= 0.9999:
+            raise SystemExit(f"TorchScript export of {onnx_file} disagrees with it (cosine {cos})")
+        tmp.replace(pt)
+        print(f"[torchscript] wrote {pt} ({pt.stat().st_size / 1e6:.0f} MB)")
+        return
+    raise SystemExit(f"no TorchScript variant of {onnx_file} loads back")
 
 
 def main(cache: Path) -> int:

@@ -74,10 +74,12 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
       this.tokenizer = keep(TextTokenizer.load(dir.tokenizer(),
           contextLength != null ? contextLength : family.contextLength(), family.padId(), family.cleaner()), owned);
       String imageInput = family.imageInput();
-      PixelTranslator pixels = new PixelTranslator(engine, family, recipe, family.layout(), imageInput, combined);
+      PixelTranslator pixels = new PixelTranslator(engine, family, recipe, family.layout(), imageInput, combined,
+          family.imageOutputs());
       Tensor blank = combined ? Tensor.floats(new float[recipe.tensorSize()], 1, 3, recipe.height(), recipe.width())
           : null;
-      TextTranslator words = new TextTranslator(engine, family, tokenizer, imageInput, blank);
+      TextTranslator words = new TextTranslator(engine, family, tokenizer, imageInput, blank,
+          List.of(ModelFamily.TEXT_OUTPUT));
       ZooModel<NDList, NDList> textModel = text;
       this.images = keep(new PredictorPool<>(() -> vision.newPredictor(pixels), b.maxPredictors,
           family.displayName() + " image predictors of " + modelId), owned);
@@ -128,7 +130,8 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
 
   private float measureLogitScale(ZooModel<NDList, NDList> model, String imageInput) {
     Tensor probe = Tensor.floats(Vectors.probePixels(recipe.tensorSize()), 1, 3, recipe.height(), recipe.width());
-    TextTranslator translator = new TextTranslator(engine, family, tokenizer, imageInput, probe);
+    TextTranslator translator = new TextTranslator(engine, family, tokenizer, imageInput, probe,
+        List.of(ModelFamily.LOGITS_OUTPUT, family.imageOutputs().get(0), ModelFamily.TEXT_OUTPUT));
     try (Predictor<TextTranslator.Batch, GraphTranslator.Outputs> p = model.newPredictor(translator)) {
       var out = p.predict(new TextTranslator.Batch(List.of("a photo", "照片"))).tensors();
       Tensor logits = out.get(ModelFamily.LOGITS_OUTPUT);

@@ -62,7 +62,7 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
       }
       PixelTranslator translator = new PixelTranslator(engine, family, recipe,
           b.layout != null ? b.layout : family.layout(), b.inputName != null ? b.inputName : family.imageInput(),
-          false);
+          false, outputs);
       this.pool = DjlContrastiveEmbedder.keep(new PredictorPool<>(() -> model.newPredictor(translator),
           b.maxPredictors, family.displayName() + " predictors of " + modelId), owned);
       this.dimension = embedPixels(List.of(new float[recipe.tensorSize()])).get(0).length;

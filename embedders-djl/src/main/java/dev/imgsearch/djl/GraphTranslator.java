@@ -27,14 +27,18 @@ import java.util.Map;
 abstract class GraphTranslator<I> implements NoBatchifyTranslator<I, GraphTranslator.Outputs> {
   private final DjlEngine engine;
   private final List<String> positionalOrder;
+  private final List<String> wanted;
   private volatile List<String> graphInputs;
 
   /**
    * @param positionalOrder the inputs a positional graph (TorchScript) takes, in order
+   * @param wanted the outputs to copy to the host when the graph has them (the others are left in native memory);
+   *     when it has none of them, all of its outputs are copied
    */
-  GraphTranslator(DjlEngine engine, List<String> positionalOrder) {
+  GraphTranslator(DjlEngine engine, List<String> positionalOrder, List<String> wanted) {
     this.engine = engine;
     this.positionalOrder = positionalOrder;
+    this.wanted = wanted;
   }
 
   /** The inputs of one call, by name; the graph may not take all of them. */
@@ -83,10 +87,16 @@ abstract class GraphTranslator<I> implements NoBatchifyTranslator<I, GraphTransl
   @Override
   public Outputs processOutput(TranslatorContext ctx, NDList list) {
     Map<String, Tensor> out = new LinkedHashMap<>();
+    boolean any = false;
+    for (NDArray array : list) {
+      any |= array.getName() != null && wanted.contains(array.getName());
+    }
     int i = 0;
     for (NDArray array : list) {
-      String name = array.getName();
-      out.put(name == null || name.isEmpty() ? "output_" + i : name, Tensor.of(array));
+      String name = array.getName() == null || array.getName().isEmpty() ? "output_" + i : array.getName();
+      if (!any || wanted.contains(name)) {
+        out.put(name, Tensor.of(array));
+      }
       i++;
     }
     return new Outputs(out);

@@ -25,8 +25,8 @@ final class PixelTranslator extends GraphTranslator<PixelTranslator.Batch> {
   private final Map<String, Tensor> dummyText;
 
   PixelTranslator(DjlEngine engine, ModelFamily family, ImageRecipe recipe, ImageLayout layout, String input,
-      boolean combined) {
-    super(engine, combined ? family.combinedInputs() : List.of(input));
+      boolean combined, List<String> outputs) {
+    super(engine, combined ? family.combinedInputs() : List.of(input), outputs);
     this.recipe = recipe;
     this.layout = layout;
     this.input = input;

@@ -25,8 +25,9 @@ final class TextTranslator extends GraphTranslator<TextTranslator.Batch> {
   /**
    * @param image the image input of a combined graph ({@code pixel_values} or the family's image input), or null
    */
-  TextTranslator(DjlEngine engine, ModelFamily family, TextTokenizer tokenizer, String imageInput, Tensor image) {
-    super(engine, image != null ? family.combinedInputs() : family.textInputs());
+  TextTranslator(DjlEngine engine, ModelFamily family, TextTokenizer tokenizer, String imageInput, Tensor image,
+      List<String> outputs) {
+    super(engine, image != null ? family.combinedInputs() : family.textInputs(), outputs);
     this.tokenizer = tokenizer;
     this.image = image;
     this.imageInput = imageInput;
