@@ -27,7 +27,7 @@ class OfflineTest {
 
   @Test
   void thePyTorchEngineStartsFromTheJarsWithoutDownloading() throws Exception {
-    Result r = run(classPath(false), cache);
+    Result r = run(classPath(false), cache, TestModels.model("resnet50").resolve("torchscript/model.pt").toString());
     assertThat(r.exitCode).as(r.output).isZero();
     assertThat(r.output).contains("OK 2048 offline=true");
     List<String> extracted;
@@ -43,12 +43,21 @@ class OfflineTest {
 
   @Test
   void aMissingNativeLibraryNamesTheArtifactToAdd() throws Exception {
-    Result r = run(classPath(true), cache);
+    Result r = run(classPath(true), cache, TestModels.model("resnet50").resolve("torchscript/model.pt").toString());
     assertThat(r.exitCode).as(r.output).isEqualTo(3);
     assertThat(r.output).contains("MODEL-EXCEPTION").contains("pytorch-native-cpu").contains("offline");
     try (Stream<Path> files = Files.walk(cache)) {
       assertThat(files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".so")).count()).isZero();
     }
+  }
+
+  @Test
+  void djlsOnnxRuntimeEngineAfterAnotherOnnxRuntimeUserSaysWhatToDo() throws Exception {
+    Result r = run(classPath(false), cache, "onnx-first",
+        TestModels.model("resnet50").resolve("onnx/model.onnx").toString());
+    assertThat(r.exitCode).as(r.output).isEqualTo(3);
+    assertThat(r.output).contains("MODEL-EXCEPTION").contains("environment first")
+        .contains("DjlEngine.ONNX_RUNTIME.start()");
   }
 
   private static String classPath(boolean withoutNativeJar) {
@@ -59,12 +68,12 @@ class OfflineTest {
 
   private record Result(int exitCode, String output) {}
 
-  private static Result run(String classPath, Path cache) throws IOException, InterruptedException {
+  private static Result run(String classPath, Path cache, String... args) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xss4m", "-cp", classPath,
         "-DDJL_CACHE_DIR=" + cache, "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=9",
-        "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9", OfflineProbe.class.getName(),
-        TestModels.model("resnet50").resolve("torchscript/model.pt").toString()));
+        "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9", OfflineProbe.class.getName()));
+    command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put("DJL_CACHE_DIR", cache.toString());
     pb.environment().remove("DJL_OFFLINE");
