@@ -1,7 +1,7 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.image.ImageRecipe;
-import java.util.function.UnaryOperator;
+import dev.imgsearch.embedders.ModelFamily;
 
 /**
  * Chinese-CLIP ({@code cn_clip}: ViT-B-16, ViT-L-14, ViT-H-14 ...) on ONNX Runtime: image and text embeddings,
@@ -29,8 +29,7 @@ public final class ChineseClipEmbedder extends ContrastiveEmbedder {
   public static final int CONTEXT_LENGTH = 52;
 
   private ChineseClipEmbedder(Builder b) {
-    super(new Family("Chinese-CLIP", CONTEXT_LENGTH, 0, UnaryOperator.identity(), ImageRecipe.chineseClip(224),
-        new long[] {101, 102}), b, b.contextLength, b.logitScale);
+    super(ModelFamily.CHINESE_CLIP, b, b.contextLength, b.logitScale);
   }
 
   public static Builder builder() {

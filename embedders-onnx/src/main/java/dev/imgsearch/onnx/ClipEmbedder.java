@@ -1,7 +1,8 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.onnx.text.ClipTextCleaner;
+import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.text.ClipTextCleaner;
 
 /**
  * OpenAI CLIP (ViT-B/32, ViT-B/16, ViT-L/14 ...) on ONNX Runtime: image and text embeddings after the projection,
@@ -26,12 +27,9 @@ import dev.imgsearch.onnx.text.ClipTextCleaner;
 public final class ClipEmbedder extends ContrastiveEmbedder {
   /** The CLIP context length. */
   public static final int CONTEXT_LENGTH = 77;
-  private static final long SOT = 49406;
-  private static final long EOT = 49407;
 
   private ClipEmbedder(Builder b) {
-    super(new Family("CLIP", CONTEXT_LENGTH, 0, ClipTextCleaner::clean, ImageRecipe.openAiClip(224),
-        new long[] {SOT, EOT}), b, b.contextLength, b.logitScale);
+    super(ModelFamily.CLIP, b, b.contextLength, b.logitScale);
   }
 
   public static Builder builder() {

@@ -5,9 +5,12 @@ import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.embedders.ModelDirectory;
+import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.Vectors;
+import dev.imgsearch.embedders.text.TextTokenizer;
 import dev.imgsearch.onnx.session.OnnxModel;
 import dev.imgsearch.onnx.session.OnnxModel.Input;
-import dev.imgsearch.onnx.text.TextTokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -17,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
-import java.util.function.UnaryOperator;
 
 /** The CLIP-like families: an image tower and a text tower into one space, L2-normalised, compared by cosine. */
 abstract class ContrastiveEmbedder implements MultimodalEmbedder {
@@ -30,18 +32,12 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String name;
 
-  /** What differs between CLIP and Chinese-CLIP. */
-  record Family(String name, int contextLength, long padId, UnaryOperator<String> cleaner, ImageRecipe recipe,
-      long[] dummyText) {}
-
-  ContrastiveEmbedder(Family family, ModelBuilder<?> builder, Integer contextLength, Float logitScale) {
-    this.name = family.name();
-    ModelDirectory dir = builder.resolve(List.of("vision_model", "text_model", "model"), true);
+  ContrastiveEmbedder(ModelFamily family, ModelBuilder<?> builder, Integer contextLength, Float logitScale) {
+    this.name = family.displayName();
+    ModelDirectory dir = builder.resolve(family.graphs(), true);
     List<AutoCloseable> owned = new ArrayList<>();
     try {
-      this.recipe = builder.recipe != null ? builder.recipe
-          : dir.json("preprocessor_config.json").flatMap(c -> ModelDirectory.recipeOf(c,
-              dir.root().resolve("preprocessor_config.json"))).orElse(family.recipe());
+      this.recipe = builder.recipe != null ? builder.recipe : dir.recipe().orElse(family.recipe());
       var vision = dir.onnx("vision_model", builder.variant);
       var textFile = dir.onnx("text_model", builder.variant);
       OnnxModel visionModel;
@@ -69,9 +65,8 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
           : n -> Map.of();
       IntFunction<Map<String, Input>> dummyImage = combined ? n -> Map.of(imageInputName(visionModel),
           Input.floats(new float[recipe.tensorSize()], 1, 3, recipe.height(), recipe.width())) : n -> Map.of();
-      this.image = new ImageTower(visionModel, recipe, null, List.of("image_embeds"), ImageTower.Pooling.AVERAGE,
-          dummyText);
-      this.text = new TextTower(textModel, tokenizer, List.of("text_embeds"), dummyImage);
+      this.image = new ImageTower(visionModel, recipe, null, family.imageOutputs(), family.pooling(), dummyText);
+      this.text = new TextTower(textModel, tokenizer, List.of(ModelFamily.TEXT_OUTPUT), dummyImage);
       if (image.dimension() != text.dimension()) {
         throw new ModelException("The image embeddings of " + dir.root() + " have " + image.dimension()
             + " dimensions but the text embeddings " + text.dimension() + "; the two towers do not belong to "
@@ -109,7 +104,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
 
   /** exp(logit_scale), read off a combined graph's logits_per_image: logits / (image . text). */
   private float measureLogitScale(OnnxModel model, TextTokenizer tokenizer) {
-    if (!model.outputs().containsKey("logits_per_image")) {
+    if (!model.outputs().containsKey(ModelFamily.LOGITS_OUTPUT)) {
       return 100f;
     }
     String[] texts = {"a photo", "照片"};
@@ -124,25 +119,11 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
     if (model.inputs().containsKey("token_type_ids")) {
       feeds.put("token_type_ids", Input.longs(new long[n * len], n, len));
     }
-    float[] pixels = new float[recipe.tensorSize()];
-    for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) Math.sin(i * 0.001);
-    }
-    feeds.put(imageInputName(model), Input.floats(pixels, 1, 3, recipe.height(), recipe.width()));
-    var out = model.run(feeds, Set.of("logits_per_image", "image_embeds", "text_embeds"));
-    float[] img = normalise(out.get("image_embeds").rows().get(0));
-    List<float[]> txt = out.get("text_embeds").rows();
-    float[] logits = out.get("logits_per_image").values();
-    double best = 0;
-    double scale = 100;
-    for (int j = 0; j < n; j++) {
-      double cos = dot(img, normalise(txt.get(j)));
-      if (Math.abs(cos) > Math.abs(best)) {
-        best = cos;
-        scale = logits[j] / cos;
-      }
-    }
-    return Math.abs(best) < 1e-3 ? 100f : (float) scale;
+    feeds.put(imageInputName(model), Input.floats(Vectors.probePixels(recipe.tensorSize()), 1, 3, recipe.height(),
+        recipe.width()));
+    var out = model.run(feeds, Set.of(ModelFamily.LOGITS_OUTPUT, "image_embeds", ModelFamily.TEXT_OUTPUT));
+    return Vectors.logitScale(out.get("image_embeds").rows().get(0), out.get(ModelFamily.TEXT_OUTPUT).rows(),
+        out.get(ModelFamily.LOGITS_OUTPUT).values());
   }
 
   @Override
@@ -186,7 +167,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
     if (pixels.isEmpty()) {
       return List.of();
     }
-    return normaliseAll(image.embed(pixels, recipe.tensorSize()));
+    return Vectors.normaliseAll(image.embed(pixels, recipe.tensorSize()));
   }
 
   @Override
@@ -195,7 +176,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
     if (texts.isEmpty()) {
       return List.of();
     }
-    return normaliseAll(text.embed(texts));
+    return Vectors.normaliseAll(text.embed(texts));
   }
 
   private void checkOpen() {
@@ -223,38 +204,6 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
         }
       }
     }
-  }
-
-  static List<float[]> normaliseAll(List<float[]> vectors) {
-    List<float[]> out = new ArrayList<>(vectors.size());
-    for (float[] v : vectors) {
-      out.add(normalise(v));
-    }
-    return out;
-  }
-
-  static float[] normalise(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += (double) x * x;
-    }
-    double norm = Math.sqrt(s);
-    float[] out = new float[v.length];
-    if (norm == 0) {
-      return out;
-    }
-    for (int i = 0; i < v.length; i++) {
-      out[i] = (float) (v[i] / norm);
-    }
-    return out;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) {
-      s += (double) a[i] * b[i];
-    }
-    return s;
   }
 
   @Override

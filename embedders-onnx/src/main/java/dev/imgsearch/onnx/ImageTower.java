@@ -3,6 +3,9 @@ package dev.imgsearch.onnx;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.embedders.ImageLayout;
+import dev.imgsearch.embedders.Pooling;
+import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.onnx.session.OnnxModel;
 import dev.imgsearch.onnx.session.OnnxModel.Input;
 import dev.imgsearch.onnx.session.OnnxModel.Output;
@@ -19,12 +22,10 @@ import java.util.function.IntFunction;
  * chunks when it is fixed) and pools a spatial output ([N, C, H, W] averaged or maxed over H and W).
  */
 final class ImageTower {
-  enum Pooling { AVERAGE, MAX }
-
   private final OnnxModel model;
   private final String input;
   private final String output;
-  private final boolean nhwc;
+  private final ImageLayout layout;
   private final int height;
   private final int width;
   private final int fixedBatch;
@@ -48,7 +49,8 @@ final class ImageTower {
       throw new ModelException("Image input " + in + " of " + model.file() + " is not a 4-d image batch. Name the "
           + "pixel input in the builder (imageInput(...)).");
     }
-    this.nhwc = in.dim(3) == 3 && in.dim(1) != 3;
+    boolean nhwc = in.dim(3) == 3 && in.dim(1) != 3;
+    this.layout = nhwc ? ImageLayout.NHWC : ImageLayout.NCHW;
     this.height = recipe.height();
     this.width = recipe.width();
     long h = nhwc ? in.dim(1) : in.dim(2);
@@ -90,23 +92,8 @@ final class ImageTower {
   private List<float[]> run(List<float[]> batch) {
     int n = batch.size();
     int rows = fixedBatch > 0 ? fixedBatch : n;
-    int per = 3 * height * width;
-    float[] data = new float[rows * per];
-    for (int i = 0; i < n; i++) {
-      float[] chw = batch.get(i);
-      if (nhwc) {
-        int plane = height * width;
-        int base = i * per;
-        for (int p = 0; p < plane; p++) {
-          data[base + p * 3] = chw[p];
-          data[base + p * 3 + 1] = chw[plane + p];
-          data[base + p * 3 + 2] = chw[2 * plane + p];
-        }
-      } else {
-        System.arraycopy(chw, 0, data, i * per, per);
-      }
-    }
-    long[] shape = nhwc ? new long[] {rows, height, width, 3} : new long[] {rows, 3, height, width};
+    float[] data = layout.pack(batch, rows, height, width);
+    long[] shape = layout.shape(rows, height, width);
     Map<String, Input> feeds = new java.util.LinkedHashMap<>(otherInputs.apply(1));
     feeds.put(input, Input.floats(data, shape));
     Output result = model.run(feeds, Set.of(output)).get(output);
@@ -115,27 +102,7 @@ final class ImageTower {
   }
 
   private List<float[]> pool(Output result) {
-    long[] shape = result.shape();
-    List<float[]> rows = result.rows();
-    if (shape.length != 4 || shape[2] * shape[3] == 1) {
-      return rows;
-    }
-    int channels = (int) shape[1];
-    int spatial = (int) (shape[2] * shape[3]);
-    List<float[]> pooled = new ArrayList<>(rows.size());
-    for (float[] row : rows) {
-      float[] v = new float[channels];
-      for (int c = 0; c < channels; c++) {
-        double acc = pooling == Pooling.MAX ? Double.NEGATIVE_INFINITY : 0;
-        for (int s = 0; s < spatial; s++) {
-          float x = row[c * spatial + s];
-          acc = pooling == Pooling.MAX ? Math.max(acc, x) : acc + x;
-        }
-        v[c] = (float) (pooling == Pooling.MAX ? acc : acc / spatial);
-      }
-      pooled.add(v);
-    }
-    return pooled;
+    return Vectors.pool(result.rows(), result.shape(), pooling);
   }
 
   private int findDimension(ImageRecipe recipe) {

@@ -1,9 +1,9 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.InvalidInputException;
-import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.model.HubClient;
+import dev.imgsearch.embedders.ModelDirectory;
+import dev.imgsearch.embedders.ModelDirectory.Format;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,31 +87,10 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
 
   /** The model directory: the local one, or the hub snapshot after downloading the files needed. */
   ModelDirectory resolve(List<String> onnxBases, boolean text) {
-    if (directory != null) {
-      return new ModelDirectory(directory);
-    }
-    if (repoId == null) {
-      throw new InvalidInputException("No model given: call modelDirectory(path) or fromHub(repoId, revision) "
-          + "before build().");
-    }
-    HubClient client = hub != null ? hub : HubClient.fromEnvironment();
-    List<String> files = ModelDirectory.select(client.listFiles(repoId, revision).files(), onnxBases, variant, text);
-    if (files.stream().noneMatch(f -> f.endsWith(".onnx"))) {
-      throw new ModelException("Repository " + repoId + " at " + revision + " has none of the ONNX files "
-          + onnxBases + " (variant '" + variant + "') in onnx/. Use a repository with an ONNX export (e.g. the "
-          + "Xenova/... exports), or export the model and pass it with modelDirectory(path).");
-    }
-    return new ModelDirectory(client.download(repoId, revision, files));
+    return ModelDirectory.resolve(directory, repoId, revision, hub, onnxBases, variant, text, Format.ONNX);
   }
 
   String modelIdOr(ModelDirectory dir) {
-    if (modelId != null) {
-      return modelId;
-    }
-    if (repoId != null) {
-      return repoId;
-    }
-    Path name = dir.root().toAbsolutePath().normalize().getFileName();
-    return name == null ? dir.root().toString() : name.toString();
+    return ModelDirectory.modelId(modelId, repoId, dir);
   }
 }

@@ -1,8 +1,7 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.core.store.MetricType;
-import java.util.List;
+import dev.imgsearch.embedders.ModelFamily;
 
 /**
  * ResNet50 with torchvision's ImageNet weights and the classifier removed, as seed 001 uses it: the 2048-d
@@ -21,8 +20,7 @@ import java.util.List;
 public final class ResNet50Embedder extends VisionFeatureEmbedder {
 
   private ResNet50Embedder(Builder b) {
-    super("ResNet50", b, ImageRecipe.torchvisionResNet(), List.of("pooler_output", "output", "last_hidden_state"),
-        ImageTower.Pooling.AVERAGE, b.normalize, MetricType.L2);
+    super(ModelFamily.RESNET50, b, b.normalize);
   }
 
   public static Builder builder() {

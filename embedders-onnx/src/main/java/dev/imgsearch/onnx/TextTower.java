@@ -1,11 +1,11 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.ModelException;
+import dev.imgsearch.embedders.text.TextTokenizer;
+import dev.imgsearch.embedders.text.TextTokenizer.TokenBatch;
 import dev.imgsearch.onnx.session.OnnxModel;
 import dev.imgsearch.onnx.session.OnnxModel.Input;
 import dev.imgsearch.onnx.session.TensorSpec;
-import dev.imgsearch.onnx.text.TextTokenizer;
-import dev.imgsearch.onnx.text.TextTokenizer.TokenBatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

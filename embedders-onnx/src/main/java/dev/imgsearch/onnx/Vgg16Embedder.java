@@ -1,8 +1,7 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.core.store.MetricType;
-import java.util.List;
+import dev.imgsearch.embedders.ModelFamily;
 
 /**
  * VGG16 as Keras builds it for seed 002 ({@code VGG16(weights="imagenet", include_top=False, pooling="max")}): the
@@ -18,8 +17,7 @@ import java.util.List;
 public final class Vgg16Embedder extends VisionFeatureEmbedder {
 
   private Vgg16Embedder(Builder b) {
-    super("VGG16", b, ImageRecipe.kerasVgg16(), List.of("global_max_pooling2d", "output_0", "output"),
-        ImageTower.Pooling.MAX, true, MetricType.L2);
+    super(ModelFamily.VGG16, b, true);
   }
 
   public static Builder builder() {

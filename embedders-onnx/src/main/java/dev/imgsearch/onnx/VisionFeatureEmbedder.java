@@ -5,6 +5,9 @@ import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.embed.ImageEmbedder;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.embedders.ModelDirectory;
+import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.onnx.session.OnnxModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,19 +25,18 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
   private final MetricType metric;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  VisionFeatureEmbedder(String name, FeatureBuilder<?> b, ImageRecipe defaultRecipe, List<String> outputs,
-      ImageTower.Pooling pooling, boolean normalize, MetricType metric) {
-    this.name = name;
-    this.recipe = b.recipe != null ? b.recipe : defaultRecipe;
+  VisionFeatureEmbedder(ModelFamily family, FeatureBuilder<?> b, boolean normalize) {
+    this.name = family.displayName();
+    this.recipe = b.recipe != null ? b.recipe : family.recipe();
     this.normalize = normalize;
-    this.metric = metric;
+    this.metric = family.metric();
     Path file;
     String id;
     if (b.modelFile != null) {
       file = b.modelFile;
       id = b.modelId != null ? b.modelId : String.valueOf(file.getFileName());
     } else {
-      ModelDirectory dir = b.resolve(List.of("model"), false);
+      ModelDirectory dir = b.resolve(family.graphs(), false);
       file = dir.onnx("model", b.variant).orElseThrow(() -> new ModelException("Model directory " + dir.root()
           + " has no onnx/model" + ModelDirectory.suffix(b.variant) + ".onnx. Pass the ONNX file with "
           + "modelFile(path), or put it there."));
@@ -43,8 +45,8 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
     this.modelId = id;
     this.model = OnnxModel.load(file, b.options);
     try {
-      List<String> candidates = b.outputName != null ? List.of(b.outputName) : outputs;
-      this.tower = new ImageTower(model, recipe, b.inputName, candidates, pooling, n -> Map.of());
+      List<String> candidates = b.outputName != null ? List.of(b.outputName) : family.imageOutputs();
+      this.tower = new ImageTower(model, recipe, b.inputName, candidates, family.pooling(), n -> Map.of());
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -85,7 +87,7 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
       return List.of();
     }
     List<float[]> vectors = tower.embed(pixels, recipe.tensorSize());
-    return normalize ? ContrastiveEmbedder.normaliseAll(vectors) : vectors;
+    return normalize ? Vectors.normaliseAll(vectors) : vectors;
   }
 
   @Override

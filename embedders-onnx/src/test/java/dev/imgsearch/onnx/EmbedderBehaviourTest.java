@@ -10,6 +10,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.nio.file.Path;
 import java.util.List;

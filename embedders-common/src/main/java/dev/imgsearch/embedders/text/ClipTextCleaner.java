@@ -1,4 +1,4 @@
-package dev.imgsearch.onnx.text;
+package dev.imgsearch.embedders.text;
 
 import java.text.Normalizer;
 import java.util.Map;

@@ -1,11 +1,13 @@
-package dev.imgsearch.onnx;
+package dev.imgsearch.embedders;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.image.Resampling;
+import dev.imgsearch.core.model.HubClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,29 +17,109 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A model directory in the Hugging Face ONNX layout: {@code onnx/*.onnx}, {@code tokenizer.json},
- * {@code preprocessor_config.json}, {@code config.json}. Also picks the files to fetch from a hub repository.
+ * A model directory in the Hugging Face layout that ONNX exports use: {@code onnx/*.onnx}, {@code tokenizer.json},
+ * {@code preprocessor_config.json}, {@code config.json}; TorchScript exports ({@code *.pt}) sit next to them, in
+ * {@code torchscript/} or at the top. Also resolves a hub repository into such a directory (only the files an
+ * embedder needs are downloaded, by core's {@link HubClient}) and reads the recipe a
+ * {@code preprocessor_config.json} describes. Shared by every embedder module; immutable.
  */
-final class ModelDirectory {
+public final class ModelDirectory {
+  /** File formats of a model graph, each with its file extension and the sub-folder it may sit in. */
+  public enum Format {
+    /** ONNX ({@code onnx/<name>.onnx} or {@code <name>.onnx}). */
+    ONNX(".onnx", "onnx"),
+    /** TorchScript ({@code torchscript/<name>.pt} or {@code <name>.pt}). */
+    TORCHSCRIPT(".pt", "torchscript");
+
+    private final String extension;
+    private final String folder;
+
+    Format(String extension, String folder) {
+      this.extension = extension;
+      this.folder = folder;
+    }
+
+    /** The file extension, with its dot. */
+    public String extension() {
+      return extension;
+    }
+
+    /** The sub-folder of a model directory that holds files of this format. */
+    public String folder() {
+      return folder;
+    }
+  }
+
   private final Path root;
 
-  ModelDirectory(Path root) {
+  private ModelDirectory(Path root) {
     if (!Files.isDirectory(root)) {
       throw new ModelException("Model directory " + root + " does not exist. Pass a directory in the Hugging Face "
-          + "ONNX layout (onnx/model.onnx or onnx/vision_model.onnx + onnx/text_model.onnx, tokenizer.json, "
+          + "layout (onnx/model.onnx or onnx/vision_model.onnx + onnx/text_model.onnx, tokenizer.json, "
           + "preprocessor_config.json, config.json), or use fromHub(repoId, revision).");
     }
     this.root = root;
   }
 
-  Path root() {
+  /** A local model directory; it must exist. */
+  public static ModelDirectory of(Path root) {
+    return new ModelDirectory(root);
+  }
+
+  /**
+   * The model directory an embedder builder points at: the local {@code directory} when given, else the hub
+   * snapshot of {@code repoId} at {@code revision} after downloading the files the embedder needs (see
+   * {@link #select}).
+   *
+   * @param hub the hub client, or null for {@link HubClient#fromEnvironment()}
+   * @param bases the graph names to look for, e.g. {@code vision_model}, {@code text_model}, {@code model}
+   * @param text whether the embedder needs {@code tokenizer.json}
+   */
+  public static ModelDirectory resolve(Path directory, String repoId, String revision, HubClient hub,
+      List<String> bases, String variant, boolean text, Format format) {
+    if (directory != null) {
+      return new ModelDirectory(directory);
+    }
+    if (repoId == null) {
+      throw new InvalidInputException("No model given: call modelDirectory(path) or fromHub(repoId, revision) "
+          + "before build().");
+    }
+    HubClient client = hub != null ? hub : HubClient.fromEnvironment();
+    List<String> files = select(client.listFiles(repoId, revision).files(), bases, variant, text, format);
+    if (files.stream().noneMatch(f -> f.endsWith(format.extension()))) {
+      throw new ModelException("Repository " + repoId + " at " + revision + " has none of the " + format + " files "
+          + bases + " (variant '" + variant + "') in " + format.folder() + "/ or at the top. Use a repository "
+          + "with such an export (e.g. the Xenova/... ONNX exports), or export the model and pass it with "
+          + "modelDirectory(path).");
+    }
+    return new ModelDirectory(client.download(repoId, revision, files));
+  }
+
+  /** The id an index manifest records: the explicit one, else the repository id, else the directory's name. */
+  public static String modelId(String explicit, String repoId, ModelDirectory dir) {
+    if (explicit != null) {
+      return explicit;
+    }
+    if (repoId != null) {
+      return repoId;
+    }
+    Path name = dir.root().toAbsolutePath().normalize().getFileName();
+    return name == null ? dir.root().toString() : name.toString();
+  }
+
+  public Path root() {
     return root;
   }
 
   /** {@code onnx/<base><suffix>.onnx}, or {@code <base><suffix>.onnx} at the top, if either exists. */
-  Optional<Path> onnx(String base, String variant) {
-    String name = base + suffix(variant) + ".onnx";
-    for (Path p : List.of(root.resolve("onnx").resolve(name), root.resolve(name))) {
+  public Optional<Path> onnx(String base, String variant) {
+    return graph(base, variant, Format.ONNX);
+  }
+
+  /** The graph file {@code <folder>/<base><suffix><extension>}, or {@code <base><suffix><extension>} at the top. */
+  public Optional<Path> graph(String base, String variant, Format format) {
+    String name = base + suffix(variant) + format.extension();
+    for (Path p : List.of(root.resolve(format.folder()).resolve(name), root.resolve(name))) {
       if (Files.isRegularFile(p)) {
         return Optional.of(p);
       }
@@ -45,11 +127,12 @@ final class ModelDirectory {
     return Optional.empty();
   }
 
-  Path tokenizer() {
+  public Path tokenizer() {
     return root.resolve("tokenizer.json");
   }
 
-  Optional<JsonObject> json(String name) {
+  /** A JSON file of the directory ({@code config.json}, {@code preprocessor_config.json}), if it exists. */
+  public Optional<JsonObject> json(String name) {
     Path file = root.resolve(name);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -62,8 +145,19 @@ final class ModelDirectory {
     }
   }
 
-  /** The files of a hub repository that an embedder needs, given its file list. */
-  static List<String> select(List<String> repoFiles, List<String> onnxBases, String variant, boolean text) {
+  /** The recipe of {@code preprocessor_config.json} when the directory has one that names a size. */
+  public Optional<ImageRecipe> recipe() {
+    return json("preprocessor_config.json").flatMap(c -> recipeOf(c, root.resolve("preprocessor_config.json")));
+  }
+
+  /** The ONNX files of a hub repository that an embedder needs, given its file list. */
+  public static List<String> select(List<String> repoFiles, List<String> onnxBases, String variant, boolean text) {
+    return select(repoFiles, onnxBases, variant, text, Format.ONNX);
+  }
+
+  /** The files of a hub repository that an embedder needs, given its file list and the graph format. */
+  public static List<String> select(List<String> repoFiles, List<String> onnxBases, String variant, boolean text,
+      Format format) {
     List<String> wanted = new ArrayList<>();
     for (String f : List.of("config.json", "preprocessor_config.json")) {
       if (repoFiles.contains(f)) {
@@ -74,8 +168,8 @@ final class ModelDirectory {
       wanted.add("tokenizer.json");
     }
     for (String base : onnxBases) {
-      String name = base + suffix(variant) + ".onnx";
-      for (String candidate : List.of("onnx/" + name, name)) {
+      String name = base + suffix(variant) + format.extension();
+      for (String candidate : List.of(format.folder() + "/" + name, name)) {
         if (repoFiles.contains(candidate)) {
           wanted.add(candidate);
           for (String f : repoFiles) { // external data: model.onnx_data, model.onnx.data, model.onnx_data_1 ...
@@ -90,7 +184,8 @@ final class ModelDirectory {
     return wanted;
   }
 
-  static String suffix(String variant) {
+  /** {@code "_" + variant}, or nothing for the default variant. */
+  public static String suffix(String variant) {
     return variant == null || variant.isEmpty() ? "" : "_" + variant;
   }
 
@@ -101,7 +196,7 @@ final class ModelDirectory {
    * combination of size, crop, resample (nearest, bilinear, bicubic), rescale factor, mean and std is built as
    * it says.
    */
-  static Optional<ImageRecipe> recipeOf(JsonObject config, Path where) {
+  public static Optional<ImageRecipe> recipeOf(JsonObject config, Path where) {
     String type = string(config, "image_processor_type").orElse(string(config, "feature_extractor_type").orElse(""));
     boolean chinese = type.startsWith("ChineseCLIP");
     JsonElement size = config.get("size");
@@ -187,7 +282,7 @@ final class ModelDirectory {
         + "to the builder (recipe(ImageRecipe.builder()...)) to use this model.");
   }
 
-  static Optional<String> string(JsonObject o, String key) {
+  private static Optional<String> string(JsonObject o, String key) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? Optional.empty() : Optional.of(e.getAsString());
   }

@@ -1,4 +1,4 @@
-package dev.imgsearch.onnx.text;
+package dev.imgsearch.embedders.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;

@@ -1,0 +1,9 @@
+/**
+ * What the embedder modules ({@code imgsearch-embedders-onnx}, {@code imgsearch-embedders-djl}) share, whatever
+ * runs the model: {@link dev.imgsearch.embedders.ModelDirectory} (the Hugging Face layout, hub resolution through
+ * core's {@link dev.imgsearch.core.model.HubClient}, {@code preprocessor_config.json} recipes),
+ * {@link dev.imgsearch.embedders.ModelFamily} (each family's recipe, context length, tensor names, pooling and
+ * metric) and {@link dev.imgsearch.embedders.Vectors} (layouts, pooling, normalisation, logit scales). Not an
+ * application-facing API: applications use the embedders of those modules.
+ */
+package dev.imgsearch.embedders;

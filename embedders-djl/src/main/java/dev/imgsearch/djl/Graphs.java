@@ -1,0 +1,69 @@
+package dev.imgsearch.djl;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import dev.imgsearch.core.ModelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads graphs through DJL's {@link Criteria}: a file (TorchScript or ONNX) or a model-zoo URL, on one engine, with
+ * the builder's options. Models are loaded untyped ({@link NDList} in and out); each embedder makes its predictors
+ * with its own translators ({@code model.newPredictor(translator)}).
+ */
+final class Graphs {
+  private Graphs() {}
+
+  static ZooModel<NDList, NDList> loadFile(DjlEngine engine, Path file, DjlModelBuilder<?> b) {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelException("Model file " + file + " does not exist. Pass a " + engine.format().extension()
+          + " file for the " + engine.djlName() + " engine.");
+    }
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    // the folder and the file's base name, as DJL's model loaders look a model up
+    Criteria.Builder<NDList, NDList> c = criteria(engine, b).optModelPath(file.toAbsolutePath().getParent())
+        .optModelName(dot > 0 ? name.substring(0, dot) : name);
+    return load(c, file.toString(), engine);
+  }
+
+  static ZooModel<NDList, NDList> loadUrl(DjlEngine engine, String url, String modelName, DjlModelBuilder<?> b) {
+    Criteria.Builder<NDList, NDList> c = criteria(engine, b).optModelUrls(url);
+    if (modelName != null) {
+      c.optModelName(modelName);
+    }
+    return load(c, url + (modelName == null ? "" : " (model name " + modelName + ")"), engine);
+  }
+
+  private static Criteria.Builder<NDList, NDList> criteria(DjlEngine engine, DjlModelBuilder<?> b) {
+    engine.start();
+    Criteria.Builder<NDList, NDList> c = Criteria.builder().setTypes(NDList.class, NDList.class)
+        .optEngine(engine.djlName());
+    if (engine == DjlEngine.ONNX_RUNTIME && b.threads != null) {
+      c.optOption("intraOpNumThreads", String.valueOf(b.threads));
+      c.optOption("interOpNumThreads", "1");
+    }
+    for (Map.Entry<String, String> e : b.options.entrySet()) {
+      c.optOption(e.getKey(), e.getValue());
+    }
+    return c;
+  }
+
+  private static ZooModel<NDList, NDList> load(Criteria.Builder<NDList, NDList> c, String what, DjlEngine engine) {
+    try {
+      return c.build().loadModel();
+    } catch (ModelNotFoundException e) {
+      throw new ModelException("DJL found no " + engine.djlName() + " model at " + what + " (" + e.getMessage()
+          + "). Check the path or URL and that it holds a " + engine.format().extension() + " file.", e);
+    } catch (MalformedModelException | IOException | RuntimeException e) {
+      throw new ModelException("DJL could not load " + what + " on the " + engine.djlName() + " engine ("
+          + e.getMessage() + "). Check that it is a " + engine.format().extension() + " export (TorchScript files "
+          + "must be saved by torch 2.7 or older).", e);
+    }
+  }
+}

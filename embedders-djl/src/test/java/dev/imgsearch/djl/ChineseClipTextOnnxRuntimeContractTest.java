@@ -1,0 +1,27 @@
+package dev.imgsearch.djl;
+
+import dev.imgsearch.core.embed.EmbedderContract;
+import java.util.List;
+
+/** Core's embedder contract for the Chinese-CLIP text path on DJL's ONNX Runtime engine. */
+class ChineseClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlChineseClipEmbedder, String> {
+  @Override
+  protected DjlChineseClipEmbedder createEmbedder() {
+    return TestModels.chineseClip(DjlEngine.ONNX_RUNTIME);
+  }
+
+  @Override
+  protected List<String> sampleInputs() {
+    return List.of("一只白色的狗", "皮卡丘", "a dog", "金属产品");
+  }
+
+  @Override
+  protected List<float[]> embedBatch(DjlChineseClipEmbedder e, List<String> in) {
+    return e.embedTexts(in);
+  }
+
+  @Override
+  protected float[] embedOne(DjlChineseClipEmbedder e, String in) {
+    return e.embedText(in);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.imgsearch.djl;
+
+import dev.imgsearch.core.embed.EmbedderContract;
+import java.util.List;
+
+/** Core's embedder contract for the CLIP image path (preprocessed pixels) on DJL's ONNX Runtime engine. */
+class ClipImageOnnxRuntimeContractTest extends EmbedderContract<DjlClipEmbedder, float[]> {
+  @Override
+  protected DjlClipEmbedder createEmbedder() {
+    return TestModels.clip(DjlEngine.ONNX_RUNTIME);
+  }
+
+  @Override
+  protected List<float[]> sampleInputs() {
+    int size = 3 * 224 * 224;
+    return List.of(TestModels.pixels(size, 1), TestModels.pixels(size, 2), TestModels.pixels(size, 3),
+        TestModels.pixels(size, 4));
+  }
+
+  @Override
+  protected List<float[]> embedBatch(DjlClipEmbedder e, List<float[]> in) {
+    return e.embedPixels(in);
+  }
+
+  @Override
+  protected float[] embedOne(DjlClipEmbedder e, float[] in) {
+    return e.embedPixels(List.of(in)).get(0);
+  }
+}

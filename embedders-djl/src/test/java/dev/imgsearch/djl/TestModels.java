@@ -1,0 +1,140 @@
+package dev.imgsearch.djl;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.stream.Stream;
+
+/**
+ * The committed tiny models (src/test/python/regenerate.sh: TorchScript and ONNX exports of the same weights) and
+ * reference embeddings. A model directory is assembled under target/ from those graphs and embedders-onnx's
+ * committed tokenizer.json (shared, not copied into this module).
+ */
+final class TestModels {
+  static final String[] FAMILIES = {"clip", "chinese-clip", "resnet50", "vgg16"};
+
+  private TestModels() {}
+
+  static Path resources() {
+    try {
+      return Path.of(TestModels.class.getResource("/models").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The model directory of a family: torchscript/, onnx/, configs and tokenizer.json. */
+  static synchronized Path model(String family) {
+    Path dir = Path.of("target", "test-models", family).toAbsolutePath();
+    try {
+      if (!Files.isDirectory(dir)) {
+        Path tmp = Files.createTempDirectory(Files.createDirectories(dir.getParent()), family);
+        Path source = resources().resolve("models").resolve(family);
+        try (Stream<Path> files = Files.walk(source)) {
+          for (Path f : (Iterable<Path>) files::iterator) {
+            Path target = tmp.resolve(source.relativize(f).toString());
+            if (Files.isDirectory(f)) {
+              Files.createDirectories(target);
+            } else {
+              Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+        }
+        Path tokenizer = onnxModel(family).resolve("tokenizer.json");
+        if (Files.exists(tokenizer)) {
+          Files.copy(tokenizer, tmp.resolve("tokenizer.json"));
+        }
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** embedders-onnx's committed model directory of a family (for its tokenizer.json). */
+  static Path onnxModel(String family) {
+    return repoRoot().resolve("embedders-onnx/src/test/resources/models").resolve(family);
+  }
+
+  static Path coreImages() {
+    return repoRoot().resolve("core/src/test/resources/images");
+  }
+
+  static Path repoRoot() {
+    Path p = resources().toAbsolutePath();
+    while (p != null && !Files.exists(p.resolve("core").resolve("pom.xml"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("repository root not found above " + resources());
+    }
+    return p;
+  }
+
+  static JsonObject reference() {
+    try {
+      return JsonParser.parseString(Files.readString(resources().resolve("reference/embeddings.json"),
+          StandardCharsets.UTF_8)).getAsJsonObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static float[] floats(String base64) {
+    ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(v);
+    return v;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  static DjlClipEmbedder clip(DjlEngine engine) {
+    return DjlClipEmbedder.builder().modelDirectory(model("clip")).engine(engine).maxPredictors(4).build();
+  }
+
+  static DjlChineseClipEmbedder chineseClip(DjlEngine engine) {
+    return DjlChineseClipEmbedder.builder().modelDirectory(model("chinese-clip")).engine(engine).maxPredictors(4)
+        .build();
+  }
+
+  static DjlResNet50Embedder resnet50(DjlEngine engine) {
+    return DjlResNet50Embedder.builder().modelDirectory(model("resnet50")).engine(engine).maxPredictors(4).build();
+  }
+
+  static DjlVgg16Embedder vgg16(DjlEngine engine) {
+    return DjlVgg16Embedder.builder().modelDirectory(model("vgg16")).engine(engine).maxPredictors(4).build();
+  }
+
+  /** Deterministic pseudo-images: smooth patterns in roughly the range the recipes produce. */
+  static float[] pixels(int size, int seed) {
+    float[] p = new float[size];
+    java.util.Random r = new java.util.Random(seed);
+    double fx = 0.001 + r.nextDouble() * 0.05;
+    double phase = r.nextDouble() * 6;
+    for (int i = 0; i < size; i++) {
+      p[i] = (float) (Math.sin(i * fx + phase) + 0.3 * r.nextGaussian());
+    }
+    return p;
+  }
+}

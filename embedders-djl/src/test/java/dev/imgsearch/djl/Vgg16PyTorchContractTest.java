@@ -1,0 +1,29 @@
+package dev.imgsearch.djl;
+
+import dev.imgsearch.core.embed.EmbedderContract;
+import java.util.List;
+
+/** Core's embedder contract for the VGG16 image path (preprocessed pixels) on DJL's PyTorch engine. */
+class Vgg16PyTorchContractTest extends EmbedderContract<DjlVgg16Embedder, float[]> {
+  @Override
+  protected DjlVgg16Embedder createEmbedder() {
+    return TestModels.vgg16(DjlEngine.PYTORCH);
+  }
+
+  @Override
+  protected List<float[]> sampleInputs() {
+    int size = 3 * 224 * 224;
+    return List.of(TestModels.pixels(size, 1), TestModels.pixels(size, 2), TestModels.pixels(size, 3),
+        TestModels.pixels(size, 4));
+  }
+
+  @Override
+  protected List<float[]> embedBatch(DjlVgg16Embedder e, List<float[]> in) {
+    return e.embedPixels(in);
+  }
+
+  @Override
+  protected float[] embedOne(DjlVgg16Embedder e, float[] in) {
+    return e.embedPixels(List.of(in)).get(0);
+  }
+}
