@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * keeps its high byte (Pillow opens it as "I;16"); a GIF frame smaller than the logical screen is returned at the
  * frame's size.
  *
- * <p>Immutable and thread-safe: every call creates its own reader and closes it, and the stream, before returning.
+ * <p>Immutable and thread-safe: every call closes its stream before returning; readers are created per call, except
+ * the JDK's JPEG reader of the common case (YCbCr JPEG without ICC profile), which each thread keeps for its next
+ * call.
  */
 public final class ImageDecoder {
   /** Pillow's default limit ({@code Image.MAX_IMAGE_PIXELS}). */
@@ -115,6 +117,10 @@ public final class ImageDecoder {
       BufferedImage image = input.image();
       checkLimit(input, image.getWidth(), image.getHeight());
       return image;
+    }
+    BufferedImage plainJpeg = JpegFastPath.decode(input, maxPixels);
+    if (plainJpeg != null) {
+      return plainJpeg;
     }
     return read(input, true).image;
   }
