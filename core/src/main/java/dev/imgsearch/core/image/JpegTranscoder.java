@@ -95,6 +95,8 @@ final class JpegTranscoder {
     int blocksPerColumnMcu;
     /** Coefficients in zigzag order, 64 per block, blocks in raster order of the MCU-padded grid. */
     short[] coefs;
+    /** Per block, bit k set when AC coefficient k (zigzag order) is not zero. */
+    long[] nonZero;
     /** Per zigzag position, libjpeg's coef_bits: -1 never coded, else the Al still missing. */
     final int[] bits = new int[64];
     int pred;
@@ -266,6 +268,7 @@ final class JpegTranscoder {
       }
       for (Component c : comps) {
         c.coefs = new short[c.blocksPerLineMcu * c.blocksPerColumnMcu * 64];
+        c.nonZero = new long[c.blocksPerLineMcu * c.blocksPerColumnMcu];
       }
     }
 
@@ -459,6 +462,7 @@ final class JpegTranscoder {
             throw UNSUPPORTED;
           }
           coefs[b + k] = (short) value;
+          c.nonZero[b >> 6] |= 1L << k;
         }
         return;
       }
@@ -483,32 +487,45 @@ final class JpegTranscoder {
             }
             break;
           }
-          do {
-            int coef = coefs[b + k];
-            if (coef != 0) {
-              if (bit() != 0 && (coef & p1) == 0) {
-                coefs[b + k] = (short) (coef >= 0 ? coef + p1 : coef + m1);
-              }
-            } else {
-              if (--r < 0) {
-                break;
-              }
+          // Correction bits for the non-zero coefficients before the (r+1)-th zero one, which is where the new
+          // coefficient goes (or, for a run of 16 zeros, the last zero skipped); found from the block's mask.
+          long nz = c.nonZero[b >> 6];
+          long band = (-1L << k) & (se == 63 ? -1L : (1L << (se + 1)) - 1);
+          long zeros = ~nz & band;
+          for (int i = 0; i < r && zeros != 0; i++) {
+            zeros &= zeros - 1;
+          }
+          int target = zeros == 0 ? se + 1 : Long.numberOfTrailingZeros(zeros);
+          long corrections = nz & band & (target >= 64 ? -1L : (1L << target) - 1);
+          while (corrections != 0) {
+            int kk = Long.numberOfTrailingZeros(corrections);
+            corrections &= corrections - 1;
+            int coef = coefs[b + kk];
+            if (bit() != 0 && (coef & p1) == 0) {
+              coefs[b + kk] = (short) (coef >= 0 ? coef + p1 : coef + m1);
             }
-            k++;
-          } while (k <= se);
+          }
+          k = target;
           if (s != 0) {
             if (k > se) {
               throw UNSUPPORTED;
             }
             coefs[b + k] = (short) s;
+            c.nonZero[b >> 6] |= 1L << k;
           }
         }
       }
       if (eobrun > 0) {
-        for (; k <= se; k++) {
-          int coef = coefs[b + k];
-          if (coef != 0 && bit() != 0 && (coef & p1) == 0) {
-            coefs[b + k] = (short) (coef >= 0 ? coef + p1 : coef + m1);
+        // a correction bit for each non-zero coefficient left in the band, found from the block's mask
+        if (k <= se) {
+          long band = c.nonZero[b >> 6] & (-1L << k) & (se == 63 ? -1L : (1L << (se + 1)) - 1);
+          while (band != 0) {
+            int kk = Long.numberOfTrailingZeros(band);
+            band &= band - 1;
+            int coef = coefs[b + kk];
+            if (bit() != 0 && (coef & p1) == 0) {
+              coefs[b + kk] = (short) (coef >= 0 ? coef + p1 : coef + m1);
+            }
           }
         }
         eobrun--;
@@ -682,27 +699,27 @@ final class JpegTranscoder {
       if (size > 0) {
         w.write(diff < 0 ? diff - 1 : diff, size);
       }
-      int run = 0;
-      for (int k = 1; k < 64; k++) {
-        int v = coefs[b + k];
-        if (v == 0) {
-          run++;
-          continue;
-        }
+      // one step per non-zero AC coefficient, found from the block's mask
+      long nonZero = c.nonZero[b >> 6];
+      int previous = 0;
+      while (nonZero != 0) {
+        int k = Long.numberOfTrailingZeros(nonZero);
+        nonZero &= nonZero - 1;
+        int run = k - previous - 1;
+        previous = k;
         while (run > 15) {
           w.write(acEnc.code[0xF0], acEnc.length[0xF0]);
           run -= 16;
         }
+        int v = coefs[b + k];
         int s = magnitude(v);
         if (s > 10) {
           throw new IllegalStateException("AC coefficient out of range");
         }
         int symbol = (run << 4) | s;
-        w.write(acEnc.code[symbol], acEnc.length[symbol]);
-        w.write(v < 0 ? v - 1 : v, s);
-        run = 0;
+        w.write((acEnc.code[symbol] << s) | ((v < 0 ? v - 1 : v) & ((1 << s) - 1)), acEnc.length[symbol] + s);
       }
-      if (run > 0) {
+      if (previous < 63) {
         w.write(acEnc.code[0], acEnc.length[0]);
       }
     }
@@ -761,17 +778,24 @@ final class JpegTranscoder {
     }
 
     private void drain() {
-      if (size + 16 > bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+      byte[] b = bytes;
+      int n = size;
+      if (n + 16 > b.length) {
+        b = java.util.Arrays.copyOf(b, b.length * 2);
+        bytes = b;
       }
-      while (count >= 8) {
-        count -= 8;
-        int b = (int) (buffer >>> count) & 0xFF;
-        bytes[size++] = (byte) b;
-        if (b == 0xFF) {
-          bytes[size++] = 0;
+      long buf = buffer;
+      int c = count;
+      while (c >= 8) {
+        c -= 8;
+        int v = (int) (buf >>> c) & 0xFF;
+        b[n++] = (byte) v;
+        if (v == 0xFF) {
+          b[n++] = 0;
         }
       }
+      size = n;
+      count = c;
     }
 
     void flush() {
