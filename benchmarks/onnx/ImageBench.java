@@ -33,6 +33,7 @@ public final class ImageBench {
     int count = Integer.parseInt(a.getOrDefault("count", "500"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
     String recipeName = a.getOrDefault("recipe", "openai-clip-224");
+    String label = a.getOrDefault("label", "java");
     ImageRecipe recipe = switch (recipeName) {
       case "openai-clip-224" -> ImageRecipe.openAiClip(224);
       case "chinese-clip-224" -> ImageRecipe.chineseClip(224);
@@ -77,11 +78,11 @@ public final class ImageBench {
       }
       double n = files.size() * 1e6;
       perRound.add(new double[] {decodeWall / n, decodeCpu / n, prepWall / n, prepCpu / n});
-      System.err.printf(Locale.ROOT, "  java round %d: decode %.2f ms (cpu %.2f), preprocess %.2f ms (cpu %.2f)%n",
-          r + 1, decodeWall / n, decodeCpu / n, prepWall / n, prepCpu / n);
+      System.err.printf(Locale.ROOT, "  %s round %d: decode %.2f ms (cpu %.2f), preprocess %.2f ms (cpu %.2f)%n",
+          label, r + 1, decodeWall / n, decodeCpu / n, prepWall / n, prepCpu / n);
     }
-    System.out.printf(Locale.ROOT, "side=java images=%d rounds=%d recipe=%s decode_ms=%.3f decode_cpu_ms=%.3f "
-        + "preprocess_ms=%.3f preprocess_cpu_ms=%.3f checksum=%.6f%n", files.size(), rounds, recipeName,
+    System.out.printf(Locale.ROOT, "side=%s images=%d rounds=%d recipe=%s decode_ms=%.3f decode_cpu_ms=%.3f "
+        + "preprocess_ms=%.3f preprocess_cpu_ms=%.3f checksum=%.6f%n", label, files.size(), rounds, recipeName,
         median(perRound, 0), median(perRound, 1), median(perRound, 2), median(perRound, 3), checksum);
   }
 
