@@ -62,6 +62,55 @@ class JpegTranscoderTest {
   }
 
   @Test
+  void progressiveFourComponentJpegsTranscodeToTheSameRawSamples() throws IOException {
+    int w = 97;
+    int h = 61;
+    java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(
+        java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+    Random random = new Random(1);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int b = 0; b < 4; b++) {
+          raster.setSample(x, y, b, (x * (b + 1) + y * 3 + random.nextInt(40)) & 0xFF);
+        }
+      }
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+      writer.write(null, new IIOImage(raster, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    byte[] progressive = bytes.toByteArray();
+    assertThat(isProgressive(progressive)).isTrue();
+    byte[] baseline = JpegTranscoder.toBaseline(progressive);
+    assertThat(baseline).isNotNull();
+    assertThat(rawSamples(baseline)).isEqualTo(rawSamples(progressive));
+    // and the decoder (CMYK, through the transcoding) gives the CMYK values of the raw samples, inverted
+    BufferedImage decoded = ImageDecoder.standard().decode(ImageInput.of(progressive));
+    int[] raw = rawSamples(progressive);
+    int[] cmyk = decoded.getRaster().getPixels(0, 0, w, h, new int[w * h * 4]);
+    for (int i = 0; i < raw.length; i++) {
+      assertThat(cmyk[i]).isEqualTo(255 - raw[i]);
+    }
+  }
+
+  private static int[] rawSamples(byte[] jpeg) throws IOException {
+    javax.imageio.ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+    try (var in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+      reader.setInput(in);
+      java.awt.image.Raster r = reader.readRaster(0, null);
+      return r.getPixels(r.getMinX(), r.getMinY(), r.getWidth(), r.getHeight(), (int[]) null);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  @Test
   void theCommittedProgressiveJpegTranscodesAndTheDecoderGivesImageIoPixels() throws IOException {
     byte[] progressive = Files.readAllBytes(TestImages.path("portrait_300x500_progressive.jpg"));
     byte[] baseline = JpegTranscoder.toBaseline(progressive);
