@@ -57,6 +57,7 @@ public final class OnnxBench {
     ORT("ONNX Runtime alone, ready tensors (Java API)"),
     JAVA("Java SDK: embedImages (decode+preprocess+ORT)"),
     JAVA_SEQUENTIAL("Java SDK: one-by-one decode+recipe, embedPixels"),
+    JAVA_OWN_SESSION("Java decode+recipe (parallel), bench's session"),
     PYTHON("Python reference (Pillow+numpy+onnxruntime)"),
     SGEMM("sgemm");
 
@@ -68,7 +69,7 @@ public final class OnnxBench {
   }
 
   record Settings(Path cache, String model, int images, int batch, int threads, Path python, Path worker,
-      Path results, List<PathKind> paths) {}
+      Path results, List<PathKind> paths, boolean spinning) {}
 
   /** One timed run: wall seconds, CPU seconds of the measured process, cores busy with other processes. */
   record Sample(double seconds, double cpuSeconds, double othersCores, double loadAverage) {}
@@ -112,7 +113,7 @@ public final class OnnxBench {
     try (ImageEmbedder embedder = clip
             ? ClipEmbedder.builder().modelDirectory(modelDir).options(options).build()
             : ResNet50Embedder.builder().modelDirectory(modelDir).options(options).build();
-        OrtSession.SessionOptions so = sessionOptions(s.threads());
+        OrtSession.SessionOptions so = sessionOptions(s.threads(), s.spinning());
         OrtSession ort = env.createSession(visionFile.toString(), so);
         Sgemm sgemm = new Sgemm(env, assets.getAsJsonArray("sgemm"), so);
         PythonWorker python = new PythonWorker(s, visionFile, pythonRecipe, output)) {
@@ -172,11 +173,16 @@ public final class OnnxBench {
     }
   }
 
-  private static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
-    // What OnnxOptions{intraOpThreads=threads, optimization=ALL, device=CPU} sets, and what the Python side sets.
+  private static OrtSession.SessionOptions sessionOptions(int threads, boolean spinning) throws OrtException {
+    // What OnnxOptions{intraOpThreads=threads, optimization=ALL, device=CPU} sets, and what the Python side sets;
+    // --spinning false also stops the intra-op threads from spin-waiting between runs (this session only: ORT alone,
+    // java-own-session and the sgemms; the SDK's embedder keeps ONNX Runtime's default).
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     so.setIntraOpNumThreads(threads);
+    if (!spinning) {
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
+    }
     return so;
   }
 
@@ -219,6 +225,20 @@ public final class OnnxBench {
           embeddings.addAll(out);
         }
         return sample;
+      }
+      case JAVA_OWN_SESSION -> {
+        // what embedImages does (parallel decode + preprocess), then the bench's own session on the batch
+        List<ImageInput> inputs = batch.stream().map(ImageInput::of).toList();
+        int size = 3 * side * side;
+        probe = Probe.start();
+        float[] data = new float[inputs.size() * size];
+        java.util.stream.IntStream.range(0, inputs.size()).parallel().forEach(i ->
+            embedder.recipe().applyTo(ImageDecoder.standard().decode(inputs.get(i)), data, i * size));
+        try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
+            new long[] {inputs.size(), 3, side, side});
+            OrtSession.Result r = ort.run(Map.of(ortInput, input))) {
+          return probe.stop(ProcessCpu.SELF);
+        }
       }
       case PYTHON -> {
         probe = Probe.start();
@@ -330,11 +350,12 @@ public final class OnnxBench {
       }
     }
     System.out.println(line);
-    for (PathKind k : List.of(PathKind.JAVA, PathKind.JAVA_SEQUENTIAL)) {
+    for (PathKind k : List.of(PathKind.JAVA, PathKind.JAVA_SEQUENTIAL, PathKind.JAVA_OWN_SESSION)) {
       if (!rate.containsKey(k)) {
         continue;
       }
-      String name = k == PathKind.JAVA ? "Java" : "Java one-by-one";
+      String name = k == PathKind.JAVA ? "Java" : k == PathKind.JAVA_SEQUENTIAL ? "Java one-by-one"
+          : "Java, bench's session";
       if (rate.containsKey(PathKind.ORT)) {
         ratio(json, name + " / ORT alone", k.name().toLowerCase(Locale.ROOT) + "OverOrt", rate.get(k),
             rate.get(PathKind.ORT), total.get(k) / total.get(PathKind.ORT), k == PathKind.JAVA ? ">= 0.9x" : "");
@@ -609,7 +630,7 @@ public final class OnnxBench {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("Usage: OnnxBench --cache DIR --python PY --worker python_reference.py "
             + "[--model clip-vit-b32|resnet50] [--images 500] [--batch 16] [--threads 2] [--results FILE] "
-            + "[--paths ort,java,java-sequential,python]; got "
+            + "[--paths ort,java,java-sequential,java-own-session,python] [--spinning true|false]; got "
             + String.join(" ", args));
       }
       a.put(args[i].substring(2), args[++i]);
@@ -620,6 +641,7 @@ public final class OnnxBench {
         Integer.parseInt(a.getOrDefault("threads", "2")), Path.of(a.get("python")), Path.of(a.get("worker")),
         Path.of(a.getOrDefault("results", "benchmarks/onnx/target/results.json")),
         Arrays.stream(a.getOrDefault("paths", "ort,java,python").split(","))
-            .map(p -> PathKind.valueOf(p.trim().toUpperCase(Locale.ROOT).replace('-', '_'))).toList());
+            .map(p -> PathKind.valueOf(p.trim().toUpperCase(Locale.ROOT).replace('-', '_'))).toList(),
+        Boolean.parseBoolean(a.getOrDefault("spinning", "true")));
   }
 }

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     --quick) images=96; shift ;;
     --images) images="$2"; shift 2 ;;
     --model) model="$2"; shift 2 ;;
-    --batch|--threads|--results|--paths) args+=("$1" "$2"); shift 2 ;;
+    --batch|--threads|--results|--paths|--spinning) args+=("$1" "$2"); shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done

@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * keeps its high byte (Pillow opens it as "I;16"); a GIF frame smaller than the logical screen is returned at the
  * frame's size.
  *
- * <p>Immutable and thread-safe: every call creates its own reader and closes it, and the stream, before returning.
+ * <p>Immutable and thread-safe: every call closes its stream before returning; readers are created per call, except
+ * the JDK's JPEG reader of the common case (YCbCr JPEG without ICC profile), which each thread keeps for its next
+ * call.
  */
 public final class ImageDecoder {
   /** Pillow's default limit ({@code Image.MAX_IMAGE_PIXELS}). */
@@ -115,6 +117,10 @@ public final class ImageDecoder {
       BufferedImage image = input.image();
       checkLimit(input, image.getWidth(), image.getHeight());
       return image;
+    }
+    BufferedImage plainJpeg = JpegFastPath.decode(input, maxPixels);
+    if (plainJpeg != null) {
+      return plainJpeg;
     }
     return read(input, true).image;
   }
@@ -252,6 +258,9 @@ public final class ImageDecoder {
     }
     BufferedImage image;
     try {
+      if (jpeg != null && jpeg.progressive) {
+        readProgressiveAsBaseline(reader, input);
+      }
       image = decodeFirstImage(reader, format, jpeg, width, height);
     } catch (IOException | RuntimeException e) {
       throw failure(input, format, e, warnings);
@@ -271,6 +280,19 @@ public final class ImageDecoder {
       image = grayIfIdentityPalette(image);
     }
     return new Result(info, image);
+  }
+
+  /**
+   * Lets the reader decode a progressive JPEG from its lossless baseline transcoding ({@link JpegTranscoder}): the
+   * same pixels in one output pass instead of one per scan (three to four times faster). Files the transcoder does
+   * not take are decoded as they are.
+   */
+  private static void readProgressiveAsBaseline(ImageReader reader, ImageInput input) throws IOException {
+    byte[] bytes = input.bytes() != null ? input.bytes() : Files.readAllBytes(input.path());
+    byte[] baseline = JpegTranscoder.toBaseline(bytes);
+    if (baseline != null) {
+      reader.setInput(new ByteArrayImageInputStream(baseline), true, true);
+    }
   }
 
   private static BufferedImage decodeFirstImage(ImageReader reader, String format, JpegSupport.Header jpeg,

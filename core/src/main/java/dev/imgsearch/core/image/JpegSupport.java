@@ -59,6 +59,8 @@ final class JpegSupport {
     boolean jfif;
     int adobeTransform = -1;
     byte[] iccProfile;
+    /** A progressive frame with Huffman coding (SOF2). */
+    boolean progressive;
 
     ColorType colorType() {
       switch (components) {
@@ -153,6 +155,7 @@ final class JpegSupport {
         } else if (isStartOfFrame(marker) && length >= 6) {
           byte[] s = new byte[length];
           in.readFully(s);
+          h.progressive = marker == 0xC2;
           h.components = s[5] & 0xFF;
           int n = Math.min(h.components, (length - 6) / 3);
           h.componentIds = new int[n];

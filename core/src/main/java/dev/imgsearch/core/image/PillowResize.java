@@ -169,31 +169,14 @@ final class PillowResize {
     int[] bounds = c.bounds;
     int step = layout.pixelStride;
     int[] offsets = layout.bandOffsets;
+    if (bands == 3) {
+      horizontal3(in, layout, firstRow, rows, outWidth, c, out);
+      return out;
+    }
     for (int y = 0; y < rows; y++) {
       int rowIn = layout.base + (firstRow + y) * layout.scanline;
       int o = y * outWidth * bands;
-      if (bands == 3) {
-        int o0 = offsets[0];
-        int o1 = offsets[1];
-        int o2 = offsets[2];
-        for (int xx = 0; xx < outWidth; xx++) {
-          int start = rowIn + bounds[xx * 2] * step;
-          int n = bounds[xx * 2 + 1];
-          int kofs = xx * ksize;
-          int s0 = HALF;
-          int s1 = HALF;
-          int s2 = HALF;
-          for (int x = 0, i = start; x < n; x++, i += step) {
-            int w = k[kofs + x];
-            s0 += (in[i + o0] & 0xFF) * w;
-            s1 += (in[i + o1] & 0xFF) * w;
-            s2 += (in[i + o2] & 0xFF) * w;
-          }
-          out[o++] = clip8(s0);
-          out[o++] = clip8(s1);
-          out[o++] = clip8(s2);
-        }
-      } else if (bands == 4) {
+      if (bands == 4) {
         int o0 = offsets[0];
         int o1 = offsets[1];
         int o2 = offsets[2];
@@ -234,6 +217,79 @@ final class PillowResize {
       }
     }
     return out;
+  }
+
+  /**
+   * The horizontal pass of 3-band images, two rows at a time: the needed columns of both rows are unpacked into six
+   * int planes, then every weight is loaded once for six sums. The arithmetic is Pillow's, term by term.
+   */
+  private static void horizontal3(byte[] in, Layout layout, int firstRow, int rows, int outWidth, Coefficients c,
+      byte[] out) {
+    int[] k = c.weights;
+    int ksize = c.ksize;
+    int[] bounds = c.bounds;
+    int step = layout.pixelStride;
+    int[] offsets = layout.bandOffsets;
+    // the source columns the window's taps read (xmin grows with the output column)
+    int xFirst = bounds[0];
+    int span = 0;
+    for (int xx = 0; xx < outWidth; xx++) {
+      span = Math.max(span, bounds[xx * 2] + bounds[xx * 2 + 1] - xFirst);
+    }
+    int[] a0 = new int[span];
+    int[] a1 = new int[span];
+    int[] a2 = new int[span];
+    int[] b0 = new int[span];
+    int[] b1 = new int[span];
+    int[] b2 = new int[span];
+    for (int y = 0; y < rows; y += 2) {
+      boolean pair = y + 1 < rows;
+      int rowA = layout.base + (firstRow + y) * layout.scanline + xFirst * step;
+      int rowB = pair ? rowA + layout.scanline : rowA;
+      unpack(in, rowA, step, offsets, span, a0, a1, a2);
+      unpack(in, rowB, step, offsets, span, b0, b1, b2);
+      int oa = y * outWidth * 3;
+      int ob = oa + outWidth * 3;
+      for (int xx = 0; xx < outWidth; xx++) {
+        int start = bounds[xx * 2] - xFirst;
+        int n = bounds[xx * 2 + 1];
+        int kofs = xx * ksize - start;
+        int sa0 = HALF;
+        int sa1 = HALF;
+        int sa2 = HALF;
+        int sb0 = HALF;
+        int sb1 = HALF;
+        int sb2 = HALF;
+        for (int x = start, end = start + n; x < end; x++) {
+          int w = k[kofs + x];
+          sa0 += a0[x] * w;
+          sa1 += a1[x] * w;
+          sa2 += a2[x] * w;
+          sb0 += b0[x] * w;
+          sb1 += b1[x] * w;
+          sb2 += b2[x] * w;
+        }
+        out[oa++] = clip8(sa0);
+        out[oa++] = clip8(sa1);
+        out[oa++] = clip8(sa2);
+        if (pair) {
+          out[ob++] = clip8(sb0);
+          out[ob++] = clip8(sb1);
+          out[ob++] = clip8(sb2);
+        }
+      }
+    }
+  }
+
+  private static void unpack(byte[] in, int from, int step, int[] offsets, int span, int[] p0, int[] p1, int[] p2) {
+    int i0 = from + offsets[0];
+    int i1 = from + offsets[1];
+    int i2 = from + offsets[2];
+    for (int x = 0, i = 0; x < span; x++, i += step) {
+      p0[x] = in[i0 + i] & 0xFF;
+      p1[x] = in[i1 + i] & 0xFF;
+      p2[x] = in[i2 + i] & 0xFF;
+    }
   }
 
   /** Vertical pass; {@code rowOffset} is the source row the first row of {@code in} stands for. */

@@ -47,6 +47,28 @@ class JpegFastDecodingTest {
   }
 
   @Test
+  void plainColourJpegsTakeTheFastPathAndEverythingElseTheGeneralOne() throws IOException {
+    BufferedImage fast = JpegFastPath.decode(ImageInput.of(TestImages.path("photo_640x480.jpg")), Long.MAX_VALUE);
+    assertThat(fast).isNotNull();
+    assertSameBgrImage(fast, ImageIO.read(TestImages.path("photo_640x480.jpg").toFile()));
+    BufferedImage progressive = JpegFastPath.decode(
+        ImageInput.of(TestImages.path("portrait_300x500_progressive.jpg")), Long.MAX_VALUE);
+    assertThat(progressive).as("progressive, through its baseline transcoding").isNotNull();
+    assertSameBgrImage(progressive, ImageIO.read(TestImages.path("portrait_300x500_progressive.jpg").toFile()));
+    for (String other : new String[] {"gray_220x330.jpg", "cmyk_240x180.jpg", "ycck_240x180.jpg",
+        "rgba_320x240.png", "not_an_image.txt"}) {
+      assertThat(JpegFastPath.decode(ImageInput.of(TestImages.path(other)), Long.MAX_VALUE)).as(other).isNull();
+    }
+    byte[] photo = java.nio.file.Files.readAllBytes(TestImages.path("photo_640x480.jpg"));
+    assertThat(JpegFastPath.decode(ImageInput.of(java.util.Arrays.copyOf(photo, photo.length / 2)), Long.MAX_VALUE))
+        .as("truncated: decoded with a warning, left to the general path").isNull();
+    assertThat(JpegFastPath.decode(ImageInput.of(photo), 640 * 480 - 1)).as("above the pixel limit").isNull();
+    // the reader kept by this thread still works after those refusals
+    assertSameBgrImage(JpegFastPath.decode(ImageInput.of(photo), Long.MAX_VALUE),
+        ImageIO.read(new ByteArrayInputStream(photo)));
+  }
+
+  @Test
   void grayJpegsStayGray() {
     BufferedImage decoded = ImageDecoder.standard().decode(ImageInput.of(TestImages.path("gray_220x330.jpg")));
     assertThat(decoded.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
