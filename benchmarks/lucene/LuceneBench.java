@@ -22,13 +22,22 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 
 /**
  * Lucene side of the benchmark, through the store's public API: builds an HNSW collection and a FLAT one from the
  * data that data.py wrote, then times single-query searches (one thread) at several ef values.
  *
  * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float,int8]
- * Prints one JSON object per line.
+ * Prints one JSON object per line. With the environment variable CEILING set, the float graph's sweep also times
+ * the same queries straight on Lucene (kinds hnsw-lucene-leaf and hnsw-lucene-query), interleaved with the store's.
  */
 public final class LuceneBench {
   private LuceneBench() {}
@@ -84,6 +93,7 @@ public final class LuceneBench {
       }
       store.upsert(name, rows);
     }
+    store.compact(name); // one segment, one graph, as FAISS's index (a no-op when the RAM buffer held it all)
     store.flush(name);
     store.count(name); // opens the searcher on what was built
     return new double[] {(System.nanoTime() - t) / 1e9, cpu() - c};
@@ -115,6 +125,98 @@ public final class LuceneBench {
     return new double[] {seconds, found / (10.0 * count), cpuSeconds};
   }
 
+  /** A search straight on Lucene: the global doc ids of the best 10 (doc id = row id, one segment, no deletes). */
+  interface RawSearch {
+    int[] top10(float[] query, int k) throws IOException;
+  }
+
+  /**
+   * The ceiling: the same queries on the collection's Lucene index directly (no store), with the graph asked for
+   * the same max(10, ef) neighbours: LeafReader.searchNearestVectors (what the store calls), and an IndexSearcher
+   * with a KnnFloatVectorQuery. Wall seconds, recall@10, CPU seconds.
+   */
+  static double[] runRaw(RawSearch search, float[][] queries, int[][] gt, int ef, int count) throws IOException {
+    int found = 0;
+    long t = System.nanoTime();
+    double c = cpu();
+    int[][] results = new int[count][];
+    for (int q = 0; q < count; q++) {
+      results[q] = search.top10(queries[q], Math.max(10, ef));
+    }
+    double seconds = (System.nanoTime() - t) / 1e9;
+    double cpuSeconds = cpu() - c;
+    for (int q = 0; q < count; q++) {
+      Set<Integer> truth = new HashSet<>();
+      for (int id : gt[q]) {
+        truth.add(id);
+      }
+      for (int doc : results[q]) {
+        if (truth.contains(doc)) {
+          found++;
+        }
+      }
+    }
+    return new double[] {seconds, found / (10.0 * count), cpuSeconds};
+  }
+
+  static int[] ids(TopDocs top) {
+    int n = Math.min(10, top.scoreDocs.length);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = top.scoreDocs[i].doc;
+    }
+    return out;
+  }
+
+  /** Times the store and Lucene directly, interleaved per ef, on the committed index of a collection. */
+  static void ceiling(LuceneVectorStore store, Path indexDir, String collection, String kind, float[][] queries,
+      int[][] gt, String[] efs) throws IOException {
+    try (Directory dir = FSDirectory.open(indexDir); DirectoryReader reader = DirectoryReader.open(dir)) {
+      if (reader.leaves().size() != 1 || reader.hasDeletions()) {
+        throw new IllegalStateException("expected one segment without deletions: " + reader.leaves());
+      }
+      LeafReader leaf = reader.leaves().get(0).reader();
+      IndexSearcher searcher = new IndexSearcher(reader);
+      searcher.setQueryCache(null);
+      Map<String, RawSearch> ways = new LinkedHashMap<>();
+      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, null, Integer.MAX_VALUE)));
+      ways.put("query", (q, k) -> ids(searcher.search(new KnnFloatVectorQuery("vec", q, k), 10)));
+      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
+        for (String e : efs) {
+          for (RawSearch w : ways.values()) {
+            runRaw(w, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
+          }
+        }
+      }
+      for (String e : efs) {
+        int ef = Integer.parseInt(e);
+        double[][] best = new double[ways.size() + 1][];
+        for (int pass = 0; pass < 2; pass++) {
+          int i = 0;
+          for (RawSearch w : ways.values()) {
+            best[i] = min(best[i], runRaw(w, queries, gt, ef, queries.length));
+            i++;
+          }
+          best[i] = min(best[i], run(store, collection, queries, gt, ef, queries.length));
+        }
+        int i = 0;
+        for (String way : ways.keySet()) {
+          printSweep(kind + "-lucene-" + way, ef, best[i++], queries.length);
+        }
+        printSweep(kind, ef, best[i], queries.length);
+      }
+    }
+  }
+
+  static double[] min(double[] a, double[] b) {
+    return a == null ? b : new double[] {Math.min(a[0], b[0]), a[1], Math.min(a[2], b[2])};
+  }
+
+  static void printSweep(String kind, int ef, double[] r, int count) {
+    System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s\", \"ef\": %d, \"recall\": %.4f, "
+        + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", kind, ef, r[1], count / r[0], count / r[2]);
+  }
+
   public static void main(String[] args) throws IOException {
     System.out.printf("{\"system\": \"lucene\", \"kind\": \"jvm\", \"java\": \"%s\"}%n", Runtime.version());
     Path data = Path.of(args[0]);
@@ -128,7 +230,8 @@ public final class LuceneBench {
     float[][] queries = read(data.resolve("queries.f32"), dim);
     int[][] gt = readIds(data.resolve("gt.i32"));
 
-    // A RAM buffer that holds the whole load, so the bulk build makes one segment (one graph), as FAISS does.
+    // A large RAM buffer, so the bulk build makes few segments (one up to about 600,000 vectors of 512 dimensions);
+    // build() then compacts the collection into one segment (one graph), as FAISS's index is.
     String[] variants = args.length > 5 ? args[5].split(",") : new String[] {"float"};
     try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
       for (String variant : variants) {
@@ -146,6 +249,13 @@ public final class LuceneBench {
         long bytes = size(storeDir.resolve("collections").resolve(collection));
         System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
             + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1], bytes);
+        if (System.getenv("CEILING") != null && variant.equals("float")) {
+          // The store against Lucene itself, interleaved, same index and ef (see ceiling()).
+          ceiling(store, storeDir.resolve("collections").resolve(collection).resolve("index"), collection, kind,
+              queries, gt, efs);
+          store.dropCollection(collection);
+          continue;
+        }
         for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
           for (String e : efs) {
             run(store, collection, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
