@@ -2,7 +2,8 @@
 # Lucene store vs FAISS, in one run: the same clustered vectors (fixed seed), queries, M and efConstruction.
 # Usage: benchmarks/lucene/run.sh [N] [DIM] [QUERIES]   (defaults 100000 512 1000)
 # Environment: M (16), EF_CONSTRUCTION (100), EFS (10,12,16,20,24,32,40,48,64,96,128,192,256), THREADS (1), JAVA, VARIANTS (float,int8: the Lucene graphs),
-# SKIP_FAISS (reuse the last FAISS results for this data set), JAVA_OPTS (more JVM options), OUT (results folder;
+# SKIP_FAISS (reuse the last FAISS results for this data set), PARALLEL (run the FAISS and Lucene sides at the same
+# time, each on its own thread: for the large data set on a machine with cores to spare; compare by CPU time), JAVA_OPTS (more JVM options), OUT (results folder;
 # default target/results-N-DIM-QUERIES), CEILING (also time the same queries straight on Lucene, see LuceneBench).
 # Results: OUT/faiss.jsonl, OUT/lucene.jsonl, OUT/report.txt. The Java side runs on a copy of the compiled classes
 # taken at the start, so rebuilding the project while a long run goes on does not change it.
@@ -33,8 +34,14 @@ javac --release 17 -d "$out/lib/classes" -cp "$cp" "$here/LuceneBench.java"
 
 echo "N=$n dim=$dim queries=$nq M=$m efConstruction=$efc threads=$threads  ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
 rm -rf "$out/store"
+faiss_pid=
 if [ -z "${SKIP_FAISS:-}" ]; then
-  OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$out/faiss.jsonl"
+  if [ -n "${PARALLEL:-}" ]; then
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" > "$out/faiss.jsonl" &
+    faiss_pid=$!
+  else
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$out/faiss.jsonl"
+  fi
 fi
 # JAVA: the JVM for the Lucene side (default: java on the PATH). Lucene 9.12 uses SIMD on Java 20+ with the vector
 # module (and, past Java 23, an explicit upper version); on Java 17 it computes similarities with scalar code.
@@ -46,9 +53,10 @@ if [ "$feature" -gt 23 ]; then flags+=(-Dorg.apache.lucene.vectorization.upperJa
 # Java 22+: Lucene's MMapDirectory calls madvise through the foreign-function API; allow it without a warning.
 if [ "$feature" -ge 22 ]; then flags+=(--enable-native-access=ALL-UNNAMED); fi
 # The heap holds the data set (N x DIM floats) and Lucene's RAM buffer.
-heap_mb=$(( n * dim * 4 * 2 / 1048576 + 4096 ))
+heap_mb=$(( n * dim * 4 * 3 / 2 / 1048576 + 3072 ))
 # shellcheck disable=SC2086
 "$java" ${flags[@]+"${flags[@]}"} -Xmx${heap_mb}m ${JAVA_OPTS:-} -cp "$out/lib/classes:$cp" LuceneBench "$data" "$out/store" "$m" \
   "$efc" "$efs" "$variants" | tee "$out/lucene.jsonl"
 rm -rf "$out/store"
+if [ -n "$faiss_pid" ]; then wait "$faiss_pid"; cat "$out/faiss.jsonl"; fi
 "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"

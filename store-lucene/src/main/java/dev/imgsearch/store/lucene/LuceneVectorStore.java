@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * Lucene HNSW graph with its {@code M} and {@code efConstruction}; searches take {@code ef} (search parameter,
  * default {@link Builder#defaultEf}); the graph is asked for {@code max(topK + offset, ef)} neighbours. IVF_FLAT and
  * AUTOINDEX become HNSW; IVF_SQ8, IVF_PQ and HNSW with {@code "sq_type": "SQ8"} become HNSW over int8-quantised
- * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted.
+ * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted. Each index
+ * segment has its own graph, and a search walks each of them: {@link #compact} a collection after a bulk load.
  *
  * <p><b>Filters</b> become Lucene queries (terms, numeric ranges, sets, prefix and wildcard queries) that act as
  * the pre-filter of the vector search, so a filtered search returns the best matching rows, not a filtered subset
@@ -82,6 +83,8 @@ import org.slf4j.LoggerFactory;
  * JVM runs with {@code --add-modules jdk.incubator.vector} (without it Lucene logs a warning and is several times
  * slower). On Java 17 Lucene does not use the vector API (the flag only adds a warning); on Java 24 and later,
  * Lucene 9.12 also needs {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
+ * On Java 22 and later, {@code --enable-native-access=ALL-UNNAMED} spares a warning: Lucene's memory-mapped
+ * directory calls {@code madvise} through the foreign-function API.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
  */
