@@ -221,8 +221,38 @@ public final class LuceneBench {
         + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", kind, ef, r[1], count / r[0], count / r[2]);
   }
 
+  /**
+   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,...}: the float graph's sweep with the ceiling
+   * (see {@link #ceiling}) on a store that is kept between runs: the collection is built on the first run only, so
+   * that alternate.sh can time both sides in turns.
+   */
+  static void sweep(String[] args) throws IOException {
+    Path data = Path.of(args[1]);
+    Path storeDir = Path.of(args[2]);
+    int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
+    float[][] queries = read(data.resolve("queries.f32"), dim);
+    int[][] gt = readIds(data.resolve("gt.i32"));
+    try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
+      if (!store.hasCollection("hnsw")) {
+        Map<String, Object> params = Map.of("M", Integer.parseInt(args[3]), "efConstruction",
+            Integer.parseInt(args[4]));
+        double[] built = build(store, "hnsw", IndexSpec.of(IndexType.HNSW, params), read(data.resolve("base.f32"),
+            dim), dim);
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw-build\", \"seconds\": %.3f, "
+            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", built[0], built[1],
+            size(storeDir.resolve("collections").resolve("hnsw")));
+      }
+      ceiling(store, storeDir.resolve("collections").resolve("hnsw").resolve("index"), "hnsw", "hnsw", queries, gt,
+          args[5].split(","));
+    }
+  }
+
   public static void main(String[] args) throws IOException {
     System.out.printf("{\"system\": \"lucene\", \"kind\": \"jvm\", \"java\": \"%s\"}%n", Runtime.version());
+    if (args[0].equals("--sweep")) {
+      sweep(args);
+      return;
+    }
     Path data = Path.of(args[0]);
     Path storeDir = Path.of(args[1]);
     int m = Integer.parseInt(args[2]);

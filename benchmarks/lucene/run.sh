@@ -5,6 +5,9 @@
 # SKIP_FAISS (reuse the last FAISS results for this data set), PARALLEL (run the FAISS and Lucene sides at the same
 # time, each on its own thread: for the large data set on a machine with cores to spare; compare by CPU time), JAVA_OPTS (more JVM options), OUT (results folder;
 # default target/results-N-DIM-QUERIES), CEILING (also time the same queries straight on Lucene, see LuceneBench).
+# ROUNDS=R: instead of the full run, time the HNSW sweeps only, FAISS and Lucene (float graph, with the ceiling) in
+# turns R times, on indexes built once and kept (target/faiss-*.index, OUT/store-kept); the report takes each side's
+# best round per ef. For a noisy machine: both sides are timed close together, R times.
 # Results: OUT/faiss.jsonl, OUT/lucene.jsonl, OUT/report.txt. The Java side runs on a copy of the compiled classes
 # taken at the start, so rebuilding the project while a long run goes on does not change it.
 set -euo pipefail
@@ -33,16 +36,6 @@ cp="$out/lib/store-lucene:$(sed "s#$core_jar#$out/lib/$(basename "$core_jar")#" 
 javac --release 17 -d "$out/lib/classes" -cp "$cp" "$here/LuceneBench.java"
 
 echo "N=$n dim=$dim queries=$nq M=$m efConstruction=$efc threads=$threads  ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
-rm -rf "$out/store"
-faiss_pid=
-if [ -z "${SKIP_FAISS:-}" ]; then
-  if [ -n "${PARALLEL:-}" ]; then
-    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" > "$out/faiss.jsonl" &
-    faiss_pid=$!
-  else
-    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$out/faiss.jsonl"
-  fi
-fi
 # JAVA: the JVM for the Lucene side (default: java on the PATH). Lucene 9.12 uses SIMD on Java 20+ with the vector
 # module (and, past Java 23, an explicit upper version); on Java 17 it computes similarities with scalar code.
 java="${JAVA:-java}"
@@ -54,9 +47,31 @@ if [ "$feature" -gt 23 ]; then flags+=(-Dorg.apache.lucene.vectorization.upperJa
 if [ "$feature" -ge 22 ]; then flags+=(--enable-native-access=ALL-UNNAMED); fi
 # The heap holds the data set (N x DIM floats) and Lucene's RAM buffer.
 heap_mb=$(( n * dim * 4 * 3 / 2 / 1048576 + 3072 ))
-# shellcheck disable=SC2086
-"$java" ${flags[@]+"${flags[@]}"} -Xmx${heap_mb}m ${JAVA_OPTS:-} -cp "$out/lib/classes:$cp" LuceneBench "$data" "$out/store" "$m" \
-  "$efc" "$efs" "$variants" | tee "$out/lucene.jsonl"
+lucene=("$java" ${flags[@]+"${flags[@]}"} -Xmx${heap_mb}m ${JAVA_OPTS:-} -cp "$out/lib/classes:$cp" LuceneBench)
+
+if [ -n "${ROUNDS:-}" ]; then
+  : > "$out/faiss.jsonl"; : > "$out/lucene.jsonl"
+  for round in $(seq "$ROUNDS"); do
+    echo "round $round ($(uptime | sed 's/.*load/load/'))"
+    FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" SWEEP_ONLY=1 OMP_NUM_THREADS="$threads" \
+      "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee -a "$out/faiss.jsonl"
+    "${lucene[@]}" --sweep "$data" "$out/store-kept" "$m" "$efc" "$efs" | tee -a "$out/lucene.jsonl"
+  done
+  "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"
+  exit 0
+fi
+
+rm -rf "$out/store"
+faiss_pid=
+if [ -z "${SKIP_FAISS:-}" ]; then
+  if [ -n "${PARALLEL:-}" ]; then
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" > "$out/faiss.jsonl" &
+    faiss_pid=$!
+  else
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$out/faiss.jsonl"
+  fi
+fi
+"${lucene[@]}" "$data" "$out/store" "$m" "$efc" "$efs" "$variants" | tee "$out/lucene.jsonl"
 rm -rf "$out/store"
 if [ -n "$faiss_pid" ]; then wait "$faiss_pid"; cat "$out/faiss.jsonl"; fi
 "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"
