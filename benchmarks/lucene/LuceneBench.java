@@ -222,9 +222,10 @@ public final class LuceneBench {
   }
 
   /**
-   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,...}: the float graph's sweep with the ceiling
+   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float|int8]}: a graph's sweep with the ceiling
    * (see {@link #ceiling}) on a store that is kept between runs: the collection is built on the first run only, so
-   * that alternate.sh can time both sides in turns.
+   * that run.sh (ROUNDS) can time both sides in turns. For the int8 graph the "ceiling" series search the quantised
+   * graph without the store's re-ranking on raw vectors (lower recall).
    */
   static void sweep(String[] args) throws IOException {
     Path data = Path.of(args[1]);
@@ -232,18 +233,25 @@ public final class LuceneBench {
     int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
     float[][] queries = read(data.resolve("queries.f32"), dim);
     int[][] gt = readIds(data.resolve("gt.i32"));
+    boolean int8 = args.length > 6 && args[6].equals("int8");
+    String kind = int8 ? "hnsw-int8" : "hnsw";
+    String collection = kind.replace('-', '_');
     try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
-      if (!store.hasCollection("hnsw")) {
-        Map<String, Object> params = Map.of("M", Integer.parseInt(args[3]), "efConstruction",
-            Integer.parseInt(args[4]));
-        double[] built = build(store, "hnsw", IndexSpec.of(IndexType.HNSW, params), read(data.resolve("base.f32"),
-            dim), dim);
-        System.out.printf("{\"system\": \"lucene\", \"kind\": \"hnsw-build\", \"seconds\": %.3f, "
-            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", built[0], built[1],
-            size(storeDir.resolve("collections").resolve("hnsw")));
+      if (!store.hasCollection(collection)) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("M", Integer.parseInt(args[3]));
+        params.put("efConstruction", Integer.parseInt(args[4]));
+        if (int8) {
+          params.put("sq_type", "SQ8");
+        }
+        double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params),
+            read(data.resolve("base.f32"), dim), dim);
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
+            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1],
+            size(storeDir.resolve("collections").resolve(collection)));
       }
-      ceiling(store, storeDir.resolve("collections").resolve("hnsw").resolve("index"), "hnsw", "hnsw", queries, gt,
-          args[5].split(","));
+      ceiling(store, storeDir.resolve("collections").resolve(collection).resolve("index"), collection, kind,
+          queries, gt, args[5].split(","));
     }
   }
 

@@ -5,7 +5,7 @@
 # SKIP_FAISS (reuse the last FAISS results for this data set), PARALLEL (run the FAISS and Lucene sides at the same
 # time, each on its own thread: for the large data set on a machine with cores to spare; compare by CPU time), JAVA_OPTS (more JVM options), OUT (results folder;
 # default target/results-N-DIM-QUERIES), CEILING (also time the same queries straight on Lucene, see LuceneBench).
-# ROUNDS=R: instead of the full run, time the HNSW sweeps only, FAISS and Lucene (float graph, with the ceiling) in
+# ROUNDS=R: instead of the full run, time the HNSW sweeps only, FAISS and Lucene (VARIANTS, with the ceiling) in
 # turns R times, on indexes built once and kept (target/faiss-*.index, OUT/store-kept); the report takes each side's
 # best round per ef. For a noisy machine: both sides are timed close together, R times.
 # Results: OUT/faiss.jsonl, OUT/lucene.jsonl, OUT/report.txt. The Java side runs on a copy of the compiled classes
@@ -55,7 +55,9 @@ if [ -n "${ROUNDS:-}" ]; then
     echo "round $round ($(uptime | sed 's/.*load/load/'))"
     FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" SWEEP_ONLY=1 OMP_NUM_THREADS="$threads" \
       "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee -a "$out/faiss.jsonl"
-    "${lucene[@]}" --sweep "$data" "$out/store-kept" "$m" "$efc" "$efs" | tee -a "$out/lucene.jsonl"
+    for variant in ${variants//,/ }; do
+      "${lucene[@]}" --sweep "$data" "$out/store-kept" "$m" "$efc" "$efs" "$variant" | tee -a "$out/lucene.jsonl"
+    done
   done
   "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"
   exit 0

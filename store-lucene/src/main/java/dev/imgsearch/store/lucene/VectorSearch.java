@@ -32,7 +32,10 @@ import org.apache.lucene.util.VectorUtil;
  * numbers (squared L2, inner product, cosine) and equal the in-memory store's.
  */
 final class VectorSearch {
-  /** Extra candidates an exact scan keeps beyond the page, so that float rounding cannot change the final order. */
+  /**
+   * Candidates beyond the page that an exact scan keeps while it runs, and that IP searches score exactly, so that
+   * float rounding cannot change the final order (see {@link #exactCount}).
+   */
   static final int EXACT_MARGIN = 16;
 
   private VectorSearch() {}
