@@ -13,6 +13,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,26 +24,37 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 
 /**
  * Lucene side of the benchmark, through the store's public API: builds an HNSW collection and a FLAT one from the
  * data that data.py wrote, then times single-query searches (one thread) at several ef values.
  *
  * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float,int8]
- * Prints one JSON object per line.
+ * Prints one JSON object per line. With the environment variable CEILING set, the float graph's sweep also times
+ * the same queries straight on Lucene (kinds hnsw-lucene-leaf and hnsw-lucene-query), interleaved with the store's.
  */
 public final class LuceneBench {
   private LuceneBench() {}
 
   static float[][] read(Path file, int dim) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    int n = b.remaining() / 4 / dim;
-    float[][] out = new float[n][dim];
-    for (float[] v : out) {
-      b.asFloatBuffer().get(v);
-      b.position(b.position() + 4 * dim);
+    // Mapped, not read into a byte array first: the 1,000,000-vector set is 2 GB.
+    try (FileChannel channel = FileChannel.open(file)) {
+      FloatBuffer b = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()).order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer();
+      float[][] out = new float[b.remaining() / dim][dim];
+      for (float[] v : out) {
+        b.get(v);
+      }
+      return out;
     }
-    return out;
   }
 
   static int[][] readIds(Path file) throws IOException {
@@ -84,6 +97,7 @@ public final class LuceneBench {
       }
       store.upsert(name, rows);
     }
+    store.compact(name); // one segment, one graph, as FAISS's index (a no-op when the RAM buffer held it all)
     store.flush(name);
     store.count(name); // opens the searcher on what was built
     return new double[] {(System.nanoTime() - t) / 1e9, cpu() - c};
@@ -115,8 +129,138 @@ public final class LuceneBench {
     return new double[] {seconds, found / (10.0 * count), cpuSeconds};
   }
 
+  /** A search straight on Lucene: the global doc ids of the best 10 (doc id = row id, one segment, no deletes). */
+  interface RawSearch {
+    int[] top10(float[] query, int k) throws IOException;
+  }
+
+  /**
+   * The ceiling: the same queries on the collection's Lucene index directly (no store), with the graph asked for
+   * the same max(10, ef) neighbours: LeafReader.searchNearestVectors (what the store calls), and an IndexSearcher
+   * with a KnnFloatVectorQuery. Wall seconds, recall@10, CPU seconds.
+   */
+  static double[] runRaw(RawSearch search, float[][] queries, int[][] gt, int ef, int count) throws IOException {
+    int found = 0;
+    long t = System.nanoTime();
+    double c = cpu();
+    int[][] results = new int[count][];
+    for (int q = 0; q < count; q++) {
+      results[q] = search.top10(queries[q], Math.max(10, ef));
+    }
+    double seconds = (System.nanoTime() - t) / 1e9;
+    double cpuSeconds = cpu() - c;
+    for (int q = 0; q < count; q++) {
+      Set<Integer> truth = new HashSet<>();
+      for (int id : gt[q]) {
+        truth.add(id);
+      }
+      for (int doc : results[q]) {
+        if (truth.contains(doc)) {
+          found++;
+        }
+      }
+    }
+    return new double[] {seconds, found / (10.0 * count), cpuSeconds};
+  }
+
+  static int[] ids(TopDocs top) {
+    int n = Math.min(10, top.scoreDocs.length);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = top.scoreDocs[i].doc;
+    }
+    return out;
+  }
+
+  /** Times the store and Lucene directly, interleaved per ef, on the committed index of a collection. */
+  static void ceiling(LuceneVectorStore store, Path indexDir, String collection, String kind, float[][] queries,
+      int[][] gt, String[] efs) throws IOException {
+    try (Directory dir = FSDirectory.open(indexDir); DirectoryReader reader = DirectoryReader.open(dir)) {
+      if (reader.leaves().size() != 1 || reader.hasDeletions()) {
+        throw new IllegalStateException("expected one segment without deletions: " + reader.leaves());
+      }
+      LeafReader leaf = reader.leaves().get(0).reader();
+      IndexSearcher searcher = new IndexSearcher(reader);
+      searcher.setQueryCache(null);
+      Map<String, RawSearch> ways = new LinkedHashMap<>();
+      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, null, Integer.MAX_VALUE)));
+      ways.put("query", (q, k) -> ids(searcher.search(new KnnFloatVectorQuery("vec", q, k), 10)));
+      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
+        for (String e : efs) {
+          for (RawSearch w : ways.values()) {
+            runRaw(w, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
+          }
+        }
+      }
+      for (String e : efs) {
+        int ef = Integer.parseInt(e);
+        double[][] best = new double[ways.size() + 1][];
+        for (int pass = 0; pass < 2; pass++) {
+          int i = 0;
+          for (RawSearch w : ways.values()) {
+            best[i] = min(best[i], runRaw(w, queries, gt, ef, queries.length));
+            i++;
+          }
+          best[i] = min(best[i], run(store, collection, queries, gt, ef, queries.length));
+        }
+        int i = 0;
+        for (String way : ways.keySet()) {
+          printSweep(kind + "-lucene-" + way, ef, best[i++], queries.length);
+        }
+        printSweep(kind, ef, best[i], queries.length);
+      }
+    }
+  }
+
+  static double[] min(double[] a, double[] b) {
+    return a == null ? b : new double[] {Math.min(a[0], b[0]), a[1], Math.min(a[2], b[2])};
+  }
+
+  static void printSweep(String kind, int ef, double[] r, int count) {
+    System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s\", \"ef\": %d, \"recall\": %.4f, "
+        + "\"qps\": %.1f, \"cpu_qps\": %.1f}%n", kind, ef, r[1], count / r[0], count / r[2]);
+  }
+
+  /**
+   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float|int8]}: a graph's sweep with the ceiling
+   * (see {@link #ceiling}) on a store that is kept between runs: the collection is built on the first run only, so
+   * that run.sh (ROUNDS) can time both sides in turns. For the int8 graph the "ceiling" series search the quantised
+   * graph without the store's re-ranking on raw vectors (lower recall).
+   */
+  static void sweep(String[] args) throws IOException {
+    Path data = Path.of(args[1]);
+    Path storeDir = Path.of(args[2]);
+    int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
+    float[][] queries = read(data.resolve("queries.f32"), dim);
+    int[][] gt = readIds(data.resolve("gt.i32"));
+    boolean int8 = args.length > 6 && args[6].equals("int8");
+    String kind = int8 ? "hnsw-int8" : "hnsw";
+    String collection = kind.replace('-', '_');
+    try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
+      if (!store.hasCollection(collection)) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("M", Integer.parseInt(args[3]));
+        params.put("efConstruction", Integer.parseInt(args[4]));
+        if (int8) {
+          params.put("sq_type", "SQ8");
+        }
+        double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params),
+            read(data.resolve("base.f32"), dim), dim);
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
+            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1],
+            size(storeDir.resolve("collections").resolve(collection)));
+      }
+      ceiling(store, storeDir.resolve("collections").resolve(collection).resolve("index"), collection, kind,
+          queries, gt, args[5].split(","));
+    }
+  }
+
   public static void main(String[] args) throws IOException {
     System.out.printf("{\"system\": \"lucene\", \"kind\": \"jvm\", \"java\": \"%s\"}%n", Runtime.version());
+    if (args[0].equals("--sweep")) {
+      sweep(args);
+      return;
+    }
     Path data = Path.of(args[0]);
     Path storeDir = Path.of(args[1]);
     int m = Integer.parseInt(args[2]);
@@ -128,7 +272,8 @@ public final class LuceneBench {
     float[][] queries = read(data.resolve("queries.f32"), dim);
     int[][] gt = readIds(data.resolve("gt.i32"));
 
-    // A RAM buffer that holds the whole load, so the bulk build makes one segment (one graph), as FAISS does.
+    // A large RAM buffer, so the bulk build makes few segments (one up to about 600,000 vectors of 512 dimensions);
+    // build() then compacts the collection into one segment (one graph), as FAISS's index is.
     String[] variants = args.length > 5 ? args[5].split(",") : new String[] {"float"};
     try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
       for (String variant : variants) {
@@ -146,6 +291,13 @@ public final class LuceneBench {
         long bytes = size(storeDir.resolve("collections").resolve(collection));
         System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
             + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1], bytes);
+        if (System.getenv("CEILING") != null && variant.equals("float")) {
+          // The store against Lucene itself, interleaved, same index and ef (see ceiling()).
+          ceiling(store, storeDir.resolve("collections").resolve(collection).resolve("index"), collection, kind,
+              queries, gt, efs);
+          store.dropCollection(collection);
+          continue;
+        }
         for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
           for (String e : efs) {
             run(store, collection, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));

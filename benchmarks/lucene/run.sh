@@ -2,14 +2,21 @@
 # Lucene store vs FAISS, in one run: the same clustered vectors (fixed seed), queries, M and efConstruction.
 # Usage: benchmarks/lucene/run.sh [N] [DIM] [QUERIES]   (defaults 100000 512 1000)
 # Environment: M (16), EF_CONSTRUCTION (100), EFS (10,12,16,20,24,32,40,48,64,96,128,192,256), THREADS (1), JAVA, VARIANTS (float,int8: the Lucene graphs),
-# SKIP_FAISS (reuse the last FAISS results).
+# SKIP_FAISS (reuse the last FAISS results for this data set), PARALLEL (run the FAISS and Lucene sides at the same
+# time, each on its own thread: for the large data set on a machine with cores to spare; compare by CPU time), JAVA_OPTS (more JVM options), OUT (results folder;
+# default target/results-N-DIM-QUERIES), CEILING (also time the same queries straight on Lucene, see LuceneBench).
+# ROUNDS=R: instead of the full run, time the HNSW sweeps only, FAISS and Lucene (VARIANTS, with the ceiling) in
+# turns R times, on indexes built once and kept (target/faiss-*.index, OUT/store-kept); the report takes each side's
+# best round per ef. For a noisy machine: both sides are timed close together, R times.
+# Results: OUT/faiss.jsonl, OUT/lucene.jsonl, OUT/report.txt. The Java side runs on a copy of the compiled classes
+# taken at the start, so rebuilding the project while a long run goes on does not change it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 n="${1:-100000}"; dim="${2:-512}"; nq="${3:-1000}"
 m="${M:-16}"; efc="${EF_CONSTRUCTION:-100}"; efs="${EFS:-10,12,16,20,24,32,40,48,64,96,128,192,256}"; threads="${THREADS:-1}"; variants="${VARIANTS:-float,int8}"
-work="$here/target"; data="$work/data-$n-$dim-$nq"
-mkdir -p "$work"
+work="$here/target"; data="$work/data-$n-$dim-$nq"; out="${OUT:-$work/results-$n-$dim-$nq}"
+mkdir -p "$work" "$out"
 
 if [ ! -x "$here/.venv/bin/python" ]; then
   python3 -m venv "$here/.venv"
@@ -20,16 +27,15 @@ py="$here/.venv/bin/python"
 
 # One reactor run packages core and store-lucene and writes store-lucene's runtime classpath (with core's jar).
 (cd "$root" && ./mvnw -B -ntp -q package dependency:build-classpath -pl store-lucene -am -DskipTests \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/classpath.txt")
-cp="$root/store-lucene/target/classes:$(cat "$work/classpath.txt")"
-mkdir -p "$work/classes"
-javac --release 17 -d "$work/classes" -cp "$cp" "$here/LuceneBench.java"
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt")
+rm -rf "$out/lib" && mkdir -p "$out/lib/classes"
+cp -r "$root/store-lucene/target/classes" "$out/lib/store-lucene"
+cp "$root"/core/target/imgsearch-core-*.jar "$out/lib/"
+core_jar="$(ls "$root"/core/target/imgsearch-core-*.jar | grep -v tests | head -1)"
+cp="$out/lib/store-lucene:$(sed "s#$core_jar#$out/lib/$(basename "$core_jar")#" "$out/classpath.txt")"
+javac --release 17 -d "$out/lib/classes" -cp "$cp" "$here/LuceneBench.java"
 
 echo "N=$n dim=$dim queries=$nq M=$m efConstruction=$efc threads=$threads  ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
-rm -rf "$work/store"
-if [ -z "${SKIP_FAISS:-}" ]; then
-  OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$work/faiss.jsonl"
-fi
 # JAVA: the JVM for the Lucene side (default: java on the PATH). Lucene 9.12 uses SIMD on Java 20+ with the vector
 # module (and, past Java 23, an explicit upper version); on Java 17 it computes similarities with scalar code.
 java="${JAVA:-java}"
@@ -37,6 +43,37 @@ feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.sp
 flags=()
 if [ "$feature" -ge 20 ]; then flags+=(--add-modules jdk.incubator.vector); fi
 if [ "$feature" -gt 23 ]; then flags+=(-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion="$feature"); fi
-"$java" ${flags[@]+"${flags[@]}"} -Xmx6g -cp "$work/classes:$cp" LuceneBench "$data" "$work/store" "$m" "$efc" "$efs" "$variants" \
-  | tee "$work/lucene.jsonl"
-"$py" "$here/report.py" "$work/lucene.jsonl" "$work/faiss.jsonl" | tee "$work/report.txt"
+# Java 22+: Lucene's MMapDirectory calls madvise through the foreign-function API; allow it without a warning.
+if [ "$feature" -ge 22 ]; then flags+=(--enable-native-access=ALL-UNNAMED); fi
+# The heap holds the data set (N x DIM floats) and Lucene's RAM buffer.
+heap_mb=$(( n * dim * 4 * 3 / 2 / 1048576 + 3072 ))
+lucene=("$java" ${flags[@]+"${flags[@]}"} -Xmx${heap_mb}m ${JAVA_OPTS:-} -cp "$out/lib/classes:$cp" LuceneBench)
+
+if [ -n "${ROUNDS:-}" ]; then
+  : > "$out/faiss.jsonl"; : > "$out/lucene.jsonl"
+  for round in $(seq "$ROUNDS"); do
+    echo "round $round ($(uptime | sed 's/.*load/load/'))"
+    FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" SWEEP_ONLY=1 OMP_NUM_THREADS="$threads" \
+      "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee -a "$out/faiss.jsonl"
+    for variant in ${variants//,/ }; do
+      "${lucene[@]}" --sweep "$data" "$out/store-kept" "$m" "$efc" "$efs" "$variant" | tee -a "$out/lucene.jsonl"
+    done
+  done
+  "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"
+  exit 0
+fi
+
+rm -rf "$out/store"
+faiss_pid=
+if [ -z "${SKIP_FAISS:-}" ]; then
+  if [ -n "${PARALLEL:-}" ]; then
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" > "$out/faiss.jsonl" &
+    faiss_pid=$!
+  else
+    OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee "$out/faiss.jsonl"
+  fi
+fi
+"${lucene[@]}" "$data" "$out/store" "$m" "$efc" "$efs" "$variants" | tee "$out/lucene.jsonl"
+rm -rf "$out/store"
+if [ -n "$faiss_pid" ]; then wait "$faiss_pid"; cat "$out/faiss.jsonl"; fi
+"$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"

@@ -106,6 +106,11 @@ final class Documents {
     return normalized.contains(field) ? rawName(field) : field;
   }
 
+  /** The similarity Lucene's graph of a vector field ranks by (DOT_PRODUCT for COSINE graphs of unit vectors). */
+  VectorSimilarityFunction graphSimilarity(String field) {
+    return similarities.get(field);
+  }
+
   /** The Lucene vector field the graph of a field is searched in. */
   String graphVectorField(String field) {
     return field;

@@ -53,6 +53,7 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -344,6 +345,16 @@ final class LuceneCollection implements Closeable {
     write(w -> w.deleteDocuments(q));
   }
 
+  /** Merges the index into one segment (one HNSW graph per vector field); durable at the next flush. */
+  void compact() {
+    write(w -> w.forceMerge(1));
+  }
+
+  /** The number of index segments searches see (for tests). */
+  int segments() {
+    return read(s -> s.getIndexReader().leaves().size());
+  }
+
   /** Makes every write so far durable: a Lucene commit. */
   void flush() {
     write(w -> {
@@ -481,31 +492,52 @@ final class LuceneCollection implements Closeable {
   /** The best {@code window} documents for a query vector, exactly scored, best first. */
   private Ranked vectorRoute(IndexSearcher s, FieldSpec field, float[] query, Query filterQuery,
       VectorSearch.Accept accept, int window, int ef) throws IOException {
-    int pool = window + VectorSearch.EXACT_MARGIN;
     IndexReader reader = s.getIndexReader();
     String raw = documents.rawVectorField(field.name());
+    MetricType metric = field.metric();
     int[] candidates;
+    float[][] vectors = null;
     if (isExact(field)) {
-      candidates = VectorSearch.scan(s, field.name(), field.metric(), query, accept, pool);
+      candidates = VectorSearch.scan(s, field.name(), metric, query, accept, window, field.dimension());
     } else {
-      // The graph ranks max(window, ef) neighbours by Lucene's float similarity; only the best of them (plus a
-      // margin for rounding) need exact scores.
-      int[] found = VectorSearch.graph(s, documents.graphVectorField(field.name()),
+      // The graph ranks max(window, ef) neighbours by Lucene's float similarity; only the best of them, and those
+      // within float rounding of the last of the window, need exact scores.
+      VectorSearch.Candidates found = VectorSearch.graph(s, documents.graphVectorField(field.name()),
           documents.isNormalized(field.name()) ? Documents.unit(query) : query, accept, filterQuery != null,
           Math.max(window, ef));
-      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && found.length > pool) {
-        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors before choosing.
-        float[][] vectors = VectorSearch.vectors(reader, raw, found);
-        VectorSearch.TopHeap best = new VectorSearch.TopHeap(pool);
-        for (int i = 0; i < found.length; i++) {
-          best.offer(found[i], VectorSearch.closeness(field.metric(), query, vectors[i]));
+      int size = found.size();
+      int[] docs = found.docs();
+      float[] closeness = new float[size];
+      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && size > window) {
+        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
+        float[][] all = VectorSearch.vectors(reader, raw, docs);
+        VectorSearch.TopHeap heap = new VectorSearch.TopHeap(size);
+        for (int i = 0; i < size; i++) {
+          heap.offer(i, VectorSearch.closeness(metric, query, all[i]));
         }
-        found = best.docsBestFirst();
+        VectorSearch.Candidates ranked = heap.bestFirst(); // positions in docs, best first
+        int[] byRaw = new int[size];
+        vectors = new float[size][];
+        for (int i = 0; i < size; i++) {
+          int at = ranked.docs()[i];
+          byRaw[i] = docs[at];
+          vectors[i] = all[at];
+          closeness[i] = ranked.similarities()[i];
+        }
+        docs = byRaw;
+      } else {
+        VectorSimilarityFunction similarity = documents.graphSimilarity(field.name());
+        for (int i = 0; i < size; i++) {
+          closeness[i] = VectorSearch.closenessOf(similarity, found.similarities()[i]);
+        }
       }
-      candidates = found.length > pool ? Arrays.copyOf(found, pool) : found;
+      int n = VectorSearch.exactCount(metric, closeness, size, window, field.dimension());
+      candidates = n == size ? docs : Arrays.copyOf(docs, n);
+      vectors = vectors == null ? null : Arrays.copyOf(vectors, n);
     }
-    float[][] vectors = VectorSearch.vectors(reader, raw, candidates);
-    MetricType metric = field.metric();
+    if (vectors == null) {
+      vectors = VectorSearch.vectors(reader, raw, candidates);
+    }
     double[] scores = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       scores[i] = metric.score(query, vectors[i]);
@@ -605,15 +637,10 @@ final class LuceneCollection implements Closeable {
     List<LeafReaderContext> leaves = reader.leaves();
     boolean longs = pk.type() == FieldType.INT64;
     String field = longs ? Documents.Kind.LONG.field(pk.name()) : Documents.Kind.STRING.field(pk.name());
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (x, y) -> Integer.compare(docs[x], docs[y]));
     int currentLeaf = -1;
     SortedNumericDocValues numbers = null;
     SortedSetDocValues strings = null;
-    for (int i : order) {
+    for (int i : VectorSearch.inDocOrder(docs)) {
       int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
       LeafReaderContext leaf = leaves.get(leafIndex);
       int local = docs[i] - leaf.docBase;

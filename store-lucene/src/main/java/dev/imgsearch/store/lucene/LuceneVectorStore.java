@@ -1,6 +1,5 @@
 package dev.imgsearch.store.lucene;
 
-import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.CollectionNotFoundException;
 import dev.imgsearch.core.ImageSearchException;
 import dev.imgsearch.core.InvalidInputException;
@@ -16,6 +15,7 @@ import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.core.store.VectorStore;
+import dev.imgsearch.core.store.spi.StoreLifecycle;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,9 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
@@ -59,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * Lucene HNSW graph with its {@code M} and {@code efConstruction}; searches take {@code ef} (search parameter,
  * default {@link Builder#defaultEf}); the graph is asked for {@code max(topK + offset, ef)} neighbours. IVF_FLAT and
  * AUTOINDEX become HNSW; IVF_SQ8, IVF_PQ and HNSW with {@code "sq_type": "SQ8"} become HNSW over int8-quantised
- * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted.
+ * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted. Each index
+ * segment has its own graph, and a search walks each of them: {@link #compact} a collection after a bulk load.
  *
  * <p><b>Filters</b> become Lucene queries (terms, numeric ranges, sets, prefix and wildcard queries) that act as
  * the pre-filter of the vector search, so a filtered search returns the best matching rows, not a filtered subset
@@ -85,6 +83,8 @@ import org.slf4j.LoggerFactory;
  * JVM runs with {@code --add-modules jdk.incubator.vector} (without it Lucene logs a warning and is several times
  * slower). On Java 17 Lucene does not use the vector API (the flag only adds a warning); on Java 24 and later,
  * Lucene 9.12 also needs {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
+ * On Java 22 and later, {@code --enable-native-access=ALL-UNNAMED} spares a warning: Lucene's memory-mapped
+ * directory calls {@code madvise} through the foreign-function API.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
  */
@@ -96,14 +96,14 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   private final Directory lockDirectory;
   private final org.apache.lucene.store.Lock storeLock;
   private final ConcurrentSkipListMap<String, LuceneCollection> collections = new ConcurrentSkipListMap<>();
-  /** Calls hold the read lock; close holds the write lock, so it waits for calls and none starts after it. */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Calls run while the store is open; close waits for them. */
+  private final StoreLifecycle lifecycle;
   private final Object createDropLock = new Object();
-  private volatile boolean closed;
 
   private LuceneVectorStore(Path root, Options options) {
     this.root = root;
     this.options = options;
+    this.lifecycle = new StoreLifecycle("LuceneVectorStore (" + root + ")");
     StoreFiles.initOrCheck(root);
     Directory lockDir = null;
     org.apache.lucene.store.Lock lock = null;
@@ -170,7 +170,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   @Override
   public void createCollection(CollectionSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    guarded(() -> {
+    lifecycle.call(() -> {
       synchronized (createDropLock) {
         LuceneCollection existing = collections.get(spec.name());
         if (existing != null) {
@@ -217,22 +217,22 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
 
   @Override
   public boolean hasCollection(String collection) {
-    return guarded(() -> collection != null && collections.containsKey(collection));
+    return lifecycle.call(() -> collection != null && collections.containsKey(collection));
   }
 
   @Override
   public List<String> listCollections() {
-    return guarded(() -> new ArrayList<>(collections.keySet()));
+    return lifecycle.call(() -> new ArrayList<>(collections.keySet()));
   }
 
   @Override
   public CollectionSpec describeCollection(String collection) {
-    return guarded(() -> collection(collection).spec());
+    return lifecycle.call(() -> collection(collection).spec());
   }
 
   @Override
   public boolean dropCollection(String collection) {
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       synchronized (createDropLock) {
         LuceneCollection c = collection == null ? null : collections.remove(collection);
         if (c == null) {
@@ -254,7 +254,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
 
   @Override
   public long count(String collection) {
-    return guarded(() -> collection(collection).count());
+    return lifecycle.call(() -> collection(collection).count());
   }
 
   // ---- rows -------------------------------------------------------------------------------------------------
@@ -262,13 +262,13 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   @Override
   public List<Object> insert(String collection, List<Row> rows) {
     Objects.requireNonNull(rows, "rows");
-    return guarded(() -> collection(collection).insert(rows));
+    return lifecycle.call(() -> collection(collection).insert(rows));
   }
 
   @Override
   public void upsert(String collection, List<Row> rows) {
     Objects.requireNonNull(rows, "rows");
-    guarded(() -> {
+    lifecycle.call(() -> {
       collection(collection).upsert(rows);
       return null;
     });
@@ -278,13 +278,13 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   public List<Row> get(String collection, List<?> ids, List<String> outputFields) {
     Objects.requireNonNull(ids, "ids");
     Objects.requireNonNull(outputFields, "outputFields");
-    return guarded(() -> collection(collection).get(ids, outputFields));
+    return lifecycle.call(() -> collection(collection).get(ids, outputFields));
   }
 
   @Override
   public void delete(String collection, List<?> ids) {
     Objects.requireNonNull(ids, "ids");
-    guarded(() -> {
+    lifecycle.call(() -> {
       collection(collection).delete(ids);
       return null;
     });
@@ -292,7 +292,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
 
   @Override
   public void deleteWhere(String collection, Filter filter) {
-    guarded(() -> {
+    lifecycle.call(() -> {
       collection(collection).deleteWhere(filter);
       return null;
     });
@@ -301,7 +301,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   @Override
   public List<List<Hit>> search(SearchRequest request) {
     Objects.requireNonNull(request, "request");
-    return guarded(() -> collection(request.collection()).search(request));
+    return lifecycle.call(() -> collection(request.collection()).search(request));
   }
 
   /**
@@ -315,21 +315,41 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   @Override
   public List<Hit> hybridSearch(HybridSearchRequest request) {
     Objects.requireNonNull(request, "request");
-    return guarded(() -> collection(request.collection()).hybridSearch(request));
+    return lifecycle.call(() -> collection(request.collection()).hybridSearch(request));
   }
 
   @Override
   public List<Row> query(QueryRequest request) {
     Objects.requireNonNull(request, "request");
-    return guarded(() -> collection(request.collection()).query(request));
+    return lifecycle.call(() -> collection(request.collection()).query(request));
   }
 
   @Override
   public void flush(String collection) {
-    guarded(() -> {
+    lifecycle.call(() -> {
       collection(collection).flush();
       return null;
     });
+  }
+
+  /**
+   * Merges a collection's index into one segment, as Milvus's {@code compact} merges segments: searches then walk
+   * one HNSW graph instead of one per segment, which makes them faster (about as many times as there were
+   * segments, for graphs of similar size). Lucene writes a new segment each time its RAM buffer
+   * ({@link Builder#ramBufferMb}) fills, and merges some of them in the background; call this after a bulk load.
+   * It rebuilds the graphs over all rows (as long as building the largest segment's graph again, or less), and
+   * needs free disk space for a second copy of the index while it runs. The merged index is durable after the next
+   * {@link #flush}.
+   *
+   * @throws CollectionNotFoundException when the collection does not exist
+   */
+  public void compact(String collection) {
+    lifecycle.run(() -> collection(collection).compact());
+  }
+
+  /** The number of index segments of a collection (for tests). */
+  int segments(String collection) {
+    return lifecycle.call(() -> collection(collection).segments());
   }
 
   /**
@@ -340,37 +360,35 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
    */
   @Override
   public void close() {
-    Lock lock = lifecycle.writeLock();
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      List<String> failed = new ArrayList<>();
-      IOException first = null;
-      for (Map.Entry<String, LuceneCollection> e : collections.entrySet()) {
-        try {
-          e.getValue().close();
-        } catch (IOException | RuntimeException ex) {
-          failed.add(e.getKey());
-          IOException io = ex instanceof IOException i ? i : new IOException(ex);
-          if (first == null) {
-            first = io;
-          } else {
-            first.addSuppressed(io);
-          }
+    StoreUnavailableException[] failure = new StoreUnavailableException[1];
+    lifecycle.close(() -> failure[0] = closeCollections());
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+  }
+
+  /** Closes every collection and releases the lock; the failure to report, or null. */
+  private StoreUnavailableException closeCollections() {
+    List<String> failed = new ArrayList<>();
+    IOException first = null;
+    for (Map.Entry<String, LuceneCollection> e : collections.entrySet()) {
+      try {
+        e.getValue().close();
+      } catch (IOException | RuntimeException ex) {
+        failed.add(e.getKey());
+        IOException io = ex instanceof IOException i ? i : new IOException(ex);
+        if (first == null) {
+          first = io;
+        } else {
+          first.addSuppressed(io);
         }
       }
-      collections.clear();
-      closeQuietly();
-      if (first != null) {
-        throw new StoreUnavailableException("Closing the store at " + root + " could not commit collections "
-            + failed + ": " + first + ". Those collections are as of their last flush; check the disk.", first);
-      }
-    } finally {
-      lock.unlock();
     }
+    collections.clear();
+    closeQuietly();
+    return first == null ? null : new StoreUnavailableException("Closing the store at " + root + " could not "
+        + "commit collections " + failed + ": " + first + ". Those collections are as of their last flush; check "
+        + "the disk.", first);
   }
 
   private void closeQuietly() {
@@ -378,19 +396,6 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
-
-  private <T> T guarded(Supplier<T> call) {
-    Lock lock = lifecycle.readLock();
-    lock.lock();
-    try {
-      if (closed) {
-        throw new ClosedException("LuceneVectorStore (" + root + ")");
-      }
-      return call.get();
-    } finally {
-      lock.unlock();
-    }
-  }
 
   private LuceneCollection collection(String name) {
     LuceneCollection c = name == null ? null : collections.get(name);

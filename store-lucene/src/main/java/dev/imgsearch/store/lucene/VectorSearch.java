@@ -1,6 +1,7 @@
 package dev.imgsearch.store.lucene;
 
 import dev.imgsearch.core.store.MetricType;
+import org.apache.lucene.util.NumericUtils;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +32,10 @@ import org.apache.lucene.util.VectorUtil;
  * numbers (squared L2, inner product, cosine) and equal the in-memory store's.
  */
 final class VectorSearch {
-  /** Extra candidates an exact scan keeps beyond the page, so that float rounding cannot change the final order. */
+  /**
+   * Candidates beyond the page that an exact scan keeps while it runs, and that IP searches score exactly, so that
+   * float rounding cannot change the final order (see {@link #exactCount}).
+   */
   static final int EXACT_MARGIN = 16;
 
   private VectorSearch() {}
@@ -76,10 +80,43 @@ final class VectorSearch {
     }
   }
 
-  /** The best {@code size} documents (global ids) by an exact scan, in no particular order. */
-  static int[] scan(IndexSearcher searcher, String field, MetricType metric, float[] query, Accept accept, int size)
+  /**
+   * The documents (global ids) that can be among the best {@code window} by exact score, by an exact scan in float
+   * precision, best first: the best {@code window}, and those within float rounding of the last of them (see
+   * {@link #exactCount}). Should more documents than {@link #EXACT_MARGIN} beyond the window tie with it (rows with
+   * one vector), a second scan collects every one of them, so that ties are broken by primary key.
+   */
+  static int[] scan(IndexSearcher searcher, String field, MetricType metric, float[] query, Accept accept,
+      int window, int dim) throws IOException {
+    int capacity = window + EXACT_MARGIN;
+    TopHeap heap = new TopHeap(capacity);
+    forEachAccepted(searcher, field, accept, (doc, vector) -> heap.offer(doc, closeness(metric, query, vector)));
+    Candidates best = heap.bestFirst();
+    float[] closeness = best.similarities();
+    int size = best.size();
+    if (size == capacity && reaches(metric, closeness[window - 1], closeness[size - 1], dim)) {
+      float last = closeness[window - 1];
+      TopHeap all = new TopHeap(Math.max(1, searcher.getIndexReader().maxDoc())); // rare: many ties
+      forEachAccepted(searcher, field, accept, (doc, vector) -> {
+        float c = closeness(metric, query, vector);
+        if (reaches(metric, last, c, dim)) {
+          all.offer(doc, c);
+        }
+      });
+      best = all.bestFirst();
+      return best.docs();
+    }
+    int n = exactCount(metric, closeness, size, window, dim);
+    return n == size ? best.docs() : Arrays.copyOf(best.docs(), n);
+  }
+
+  /** Receives the vectors of a scan. */
+  private interface VectorConsumer {
+    void accept(int doc, float[] vector);
+  }
+
+  private static void forEachAccepted(IndexSearcher searcher, String field, Accept accept, VectorConsumer consumer)
       throws IOException {
-    TopHeap heap = new TopHeap(size);
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
       if (values == null) {
@@ -88,13 +125,11 @@ final class VectorSearch {
       Bits ok = accept.forLeaf(leaf);
       int base = leaf.docBase;
       for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
-        if (ok != null && !ok.get(doc)) {
-          continue;
+        if (ok == null || ok.get(doc)) {
+          consumer.accept(base + doc, values.vectorValue());
         }
-        heap.offer(base + doc, closeness(metric, query, values.vectorValue()));
       }
     }
-    return heap.docs();
   }
 
   /** Higher is closer; float precision, for ranking candidates only. */
@@ -107,15 +142,34 @@ final class VectorSearch {
     return Float.isNaN(s) ? 0f : s; // cosine with a zero vector: Milvus's score is 0
   }
 
+  /** Documents (global ids) with their similarities on a graph field's scale, best first. */
+  record Candidates(int[] docs, float[] similarities) {
+    int size() {
+      return docs.length;
+    }
+  }
+
   /**
    * The HNSW graph's best {@code k} documents (global ids) among those {@code accept} accepts, best first by the
    * graph field's similarity. Each segment's graph is searched directly; where a filter leaves at most {@code k}
    * documents in a segment, or the graph search would visit more nodes than the filter accepts, that segment is
    * scanned exactly instead (as Lucene's {@code KnnFloatVectorQuery} does), so filtered searches keep their recall.
    */
-  static int[] graph(IndexSearcher searcher, String field, float[] query, Accept accept, boolean filtered, int k)
-      throws IOException {
+  static Candidates graph(IndexSearcher searcher, String field, float[] query, Accept accept, boolean filtered,
+      int k) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    if (leaves.size() == 1 && !filtered) {
+      // One segment (a bulk-loaded or merged collection): Lucene's hits are the answer, best first already.
+      LeafReaderContext leaf = leaves.get(0);
+      TopDocs top = leaf.reader().searchNearestVectors(field, query, k, accept.forLeaf(leaf), Integer.MAX_VALUE);
+      int[] docs = new int[top.scoreDocs.length];
+      float[] similarities = new float[docs.length];
+      for (int i = 0; i < docs.length; i++) {
+        docs[i] = leaf.docBase + top.scoreDocs[i].doc;
+        similarities[i] = top.scoreDocs[i].score;
+      }
+      return new Candidates(docs, similarities);
+    }
     TopHeap heap = new TopHeap(k);
     for (LeafReaderContext leaf : leaves) {
       LeafReader reader = leaf.reader();
@@ -137,7 +191,58 @@ final class VectorSearch {
         offer(heap, leaf, reader.searchNearestVectors(field, query, k, ok, Integer.MAX_VALUE));
       }
     }
-    return heap.docsBestFirst();
+    return heap.bestFirst();
+  }
+
+  /**
+   * A graph similarity (Lucene's scale, see {@link VectorSimilarityFunction}) as a closeness on the scale of
+   * {@link #closeness}: the negated squared distance for EUCLIDEAN, the cosine or inner product otherwise.
+   */
+  static float closenessOf(VectorSimilarityFunction similarity, float score) {
+    return switch (similarity) {
+      case EUCLIDEAN -> 1f - 1f / score; // score = 1 / (1 + d^2)
+      case DOT_PRODUCT, COSINE -> 2f * score - 1f; // score = (1 + cos) / 2
+      case MAXIMUM_INNER_PRODUCT -> score < 1f ? 1f - 1f / score : score - 1f; // 1 / (1 - dot) below 0, dot + 1
+    };
+  }
+
+  /**
+   * How many of the leading candidates (best first by a float closeness, {@link #closeness}'s scale) must be
+   * scored exactly so that the best {@code window} by exact score, ties broken by primary key, are among them: the
+   * first {@code window}, and every later one whose closeness is within float rounding of the {@code window}-th's.
+   * Float rounding of a similarity over {@code dim} dimensions is bounded by {@code dim * 2^-24} times the sum of
+   * the terms' magnitudes (the squared distance for L2, at most 1 for unit vectors under COSINE). For inner
+   * products (IP), whose terms' magnitudes are not known here, a fixed margin of {@link #EXACT_MARGIN} candidates
+   * is kept, and every candidate tied with the {@code window}-th.
+   */
+  static int exactCount(MetricType metric, float[] closeness, int size, int window, int dim) {
+    if (size <= window) {
+      return size;
+    }
+    float last = closeness[window - 1];
+    int n = metric == MetricType.IP ? Math.min(size, window + EXACT_MARGIN) : window;
+    while (n < size && reaches(metric, last, closeness[n], dim)) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Whether a candidate's float closeness {@code c} may, after exact scoring, tie with or beat {@code last}: within
+   * the rounding bounds of both (for IP, a tie or better in float).
+   */
+  private static boolean reaches(MetricType metric, float last, float c, int dim) {
+    if (metric == MetricType.IP) {
+      return c >= last;
+    }
+    return (double) c >= last - bound(metric, last, dim) - bound(metric, c, dim);
+  }
+
+  /** A bound on the float rounding of a closeness, with a factor of 2 to spare. */
+  private static double bound(MetricType metric, float closeness, int dim) {
+    double eps = 0x1p-24;
+    double scale = metric == MetricType.L2 ? Math.abs((double) closeness) : 1;
+    return 2 * (dim + 4) * eps * (scale + 1);
   }
 
   private static void offer(TopHeap heap, LeafReaderContext leaf, TopDocs top) {
@@ -168,15 +273,10 @@ final class VectorSearch {
    */
   static float[][] vectors(IndexReader reader, String field, int[] docs) throws IOException {
     float[][] out = new float[docs.length][];
-    Integer[] order = new Integer[docs.length];
-    for (int i = 0; i < docs.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (x, y) -> Integer.compare(docs[x], docs[y]));
     List<LeafReaderContext> leaves = reader.leaves();
     int currentLeaf = -1;
     FloatVectorValues values = null;
-    for (int i : order) {
+    for (int i : inDocOrder(docs)) {
       int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
       LeafReaderContext leaf = leaves.get(leafIndex);
       if (leafIndex != currentLeaf) {
@@ -194,6 +294,20 @@ final class VectorSearch {
       }
     }
     return out;
+  }
+
+  /** The positions of {@code docs}, in increasing order of their document. */
+  static int[] inDocOrder(int[] docs) {
+    long[] keyed = new long[docs.length];
+    for (int i = 0; i < docs.length; i++) {
+      keyed[i] = ((long) docs[i] << 32) | i;
+    }
+    Arrays.sort(keyed);
+    int[] order = new int[docs.length];
+    for (int i = 0; i < docs.length; i++) {
+      order[i] = (int) keyed[i];
+    }
+    return order;
   }
 
   /** A bounded min-heap of (closeness, doc) keeping the {@code capacity} closest. */
@@ -223,18 +337,22 @@ final class VectorSearch {
       return Arrays.copyOf(docs, size);
     }
 
-    /** The documents, highest score first. */
-    int[] docsBestFirst() {
-      Integer[] order = new Integer[size];
+    /** The documents with their scores, highest score first. */
+    Candidates bestFirst() {
+      long[] order = new long[size];
       for (int i = 0; i < size; i++) {
-        order[i] = i;
+        // Descending score: the sortable bits of the score, inverted, then the slot.
+        order[i] = ((long) ~NumericUtils.floatToSortableInt(scores[i]) << 32) | i;
       }
-      Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
-      int[] out = new int[size];
+      Arrays.sort(order);
+      int[] d = new int[size];
+      float[] sc = new float[size];
       for (int i = 0; i < size; i++) {
-        out[i] = docs[order[i]];
+        int slot = (int) order[i];
+        d[i] = docs[slot];
+        sc[i] = scores[slot];
       }
-      return out;
+      return new Candidates(d, sc);
     }
 
     private void up(int i) {

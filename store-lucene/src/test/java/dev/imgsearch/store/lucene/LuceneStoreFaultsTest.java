@@ -49,6 +49,9 @@ class LuceneStoreFaultsTest {
     if (Runtime.version().feature() >= 20) {
       command.addAll(List.of("--add-modules", "jdk.incubator.vector")); // Lucene's SIMD; see the pom
     }
+    if (Runtime.version().feature() > 23) {
+      command.add("-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=" + Runtime.version().feature());
+    }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), IndexingChild.class.getName(),
         store.toString()));
     Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,6 +1,5 @@
 package dev.imgsearch.core.store.memory;
 
-import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.CollectionNotFoundException;
 import dev.imgsearch.core.ImageSearchException;
 import dev.imgsearch.core.InvalidInputException;
@@ -19,6 +18,7 @@ import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.spi.OutputFields;
 import dev.imgsearch.core.store.spi.SchemaChecks;
 import dev.imgsearch.core.store.spi.SchemaChecks.KeyRule;
+import dev.imgsearch.core.store.spi.StoreLifecycle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +34,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,14 +77,13 @@ public final class InMemoryVectorStore implements VectorStore {
 
   private final ConcurrentSkipListMap<String, MemoryCollection> collections = new ConcurrentSkipListMap<>();
   private final Path file;
-  /** Calls hold the read lock; close holds the write lock, so it waits for calls and none starts after it. */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Calls run while the store is open; close waits for them. */
+  private final StoreLifecycle lifecycle;
   private final Object createDropLock = new Object();
   private final Object saveLock = new Object();
   /** Counts changes, so flush and close skip writing a file that already holds every change. */
   private final AtomicLong changes = new AtomicLong();
   private long changesInFile = -1; // guarded by saveLock
-  private volatile boolean closed;
 
   /** An empty store that lives in memory only. */
   public InMemoryVectorStore() {
@@ -95,6 +92,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
   private InMemoryVectorStore(Path file, List<StoreFile.CollectionData> loaded) {
     this.file = file;
+    this.lifecycle = new StoreLifecycle("InMemoryVectorStore" + (file == null ? "" : " (" + file + ")"));
     for (StoreFile.CollectionData data : loaded) {
       MemoryCollection c = new MemoryCollection(data.spec());
       long maxKey = data.lastAutoId();
@@ -143,7 +141,7 @@ public final class InMemoryVectorStore implements VectorStore {
    */
   public void save(Path target) {
     Objects.requireNonNull(target, "target");
-    guarded(() -> {
+    lifecycle.call(() -> {
       saveTo(target);
       return null;
     });
@@ -183,7 +181,7 @@ public final class InMemoryVectorStore implements VectorStore {
           + "full-text index. Use LuceneVectorStore or MilvusVectorStore for hybrid search, or drop the fullText(...) "
           + "declarations.");
     }
-    guarded(() -> {
+    lifecycle.call(() -> {
       synchronized (createDropLock) {
         MemoryCollection existing = collections.get(spec.name());
         if (existing == null) {
@@ -201,22 +199,22 @@ public final class InMemoryVectorStore implements VectorStore {
 
   @Override
   public boolean hasCollection(String collection) {
-    return guarded(() -> collection != null && collections.containsKey(collection));
+    return lifecycle.call(() -> collection != null && collections.containsKey(collection));
   }
 
   @Override
   public List<String> listCollections() {
-    return guarded(() -> List.copyOf(collections.keySet()));
+    return lifecycle.call(() -> List.copyOf(collections.keySet()));
   }
 
   @Override
   public CollectionSpec describeCollection(String collection) {
-    return guarded(() -> collection(collection).spec);
+    return lifecycle.call(() -> collection(collection).spec);
   }
 
   @Override
   public boolean dropCollection(String collection) {
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       synchronized (createDropLock) {
         boolean dropped = collection != null && collections.remove(collection) != null;
         changes.incrementAndGet();
@@ -227,7 +225,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
   @Override
   public long count(String collection) {
-    return guarded(() -> read(collection(collection), c -> (long) c.rows.size()));
+    return lifecycle.call(() -> read(collection(collection), c -> (long) c.rows.size()));
   }
 
   // -----------------------------------------------------------------------------------------------------------
@@ -237,7 +235,7 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public List<Object> insert(String collection, List<Row> rows) {
     Objects.requireNonNull(rows, "rows");
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
       boolean generated = c.spec.autoId();
       List<Map<String, Object>> checked =
@@ -279,7 +277,7 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public void upsert(String collection, List<Row> rows) {
     Objects.requireNonNull(rows, "rows");
-    guarded(() -> {
+    lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
       List<Map<String, Object>> checked = SchemaChecks.checkRows(c.spec, rows, KeyRule.REQUIRED);
       if (checked.isEmpty()) {
@@ -301,7 +299,7 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public void delete(String collection, List<?> ids) {
     Objects.requireNonNull(ids, "ids");
-    guarded(() -> {
+    lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
       List<Object> keys = SchemaChecks.checkIds(c.spec, ids);
       if (keys.isEmpty()) {
@@ -316,7 +314,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
   @Override
   public void deleteWhere(String collection, Filter filter) {
-    guarded(() -> {
+    lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
       if (filter == null) {
         throw new InvalidInputException("deleteWhere on collection '" + collection + "' needs a filter; to delete "
@@ -340,7 +338,7 @@ public final class InMemoryVectorStore implements VectorStore {
   public List<Row> get(String collection, List<?> ids, List<String> outputFields) {
     Objects.requireNonNull(ids, "ids");
     Objects.requireNonNull(outputFields, "outputFields");
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
       OutputFields out = OutputFields.resolve(c.spec, outputFields);
       List<Object> keys = new ArrayList<>(new LinkedHashSet<>(SchemaChecks.checkIds(c.spec, ids)));
@@ -361,7 +359,7 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public List<Row> query(QueryRequest request) {
     Objects.requireNonNull(request, "request");
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       MemoryCollection c = collection(request.collection());
       Filter filter = request.filter();
       SchemaChecks.checkFilter(c.spec, filter);
@@ -391,7 +389,7 @@ public final class InMemoryVectorStore implements VectorStore {
   @Override
   public List<List<Hit>> search(SearchRequest request) {
     Objects.requireNonNull(request, "request");
-    return guarded(() -> {
+    return lifecycle.call(() -> {
       MemoryCollection c = collection(request.collection());
       FieldSpec field = c.spec.vectorField(request.vectorField());
       List<float[]> queries = SchemaChecks.checkQueries(field, request.queries());
@@ -463,7 +461,7 @@ public final class InMemoryVectorStore implements VectorStore {
   /** Saves every collection to the store's file when it has one (see {@link #open}); otherwise does nothing. */
   @Override
   public void flush(String collection) {
-    guarded(() -> {
+    lifecycle.call(() -> {
       collection(collection);
       if (file != null) {
         saveTo(file);
@@ -480,38 +478,17 @@ public final class InMemoryVectorStore implements VectorStore {
    */
   @Override
   public void close() {
-    Lock lock = lifecycle.writeLock();
-    lock.lock();
-    try {
-      if (closed) {
-        return;
-      }
+    lifecycle.close(() -> {
       if (file != null) {
         saveTo(file);
       }
-      closed = true;
       collections.clear();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   // -----------------------------------------------------------------------------------------------------------
   // Helpers
   // -----------------------------------------------------------------------------------------------------------
-
-  private <T> T guarded(Supplier<T> call) {
-    Lock lock = lifecycle.readLock();
-    lock.lock();
-    try {
-      if (closed) {
-        throw new ClosedException("InMemoryVectorStore" + (file == null ? "" : " (" + file + ")"));
-      }
-      return call.get();
-    } finally {
-      lock.unlock();
-    }
-  }
 
   private MemoryCollection collection(String name) {
     MemoryCollection c = name == null ? null : collections.get(name);
