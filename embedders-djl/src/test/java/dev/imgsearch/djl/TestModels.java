@@ -2,6 +2,7 @@ package dev.imgsearch.djl;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.imgsearch.core.testing.SourceTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -71,14 +72,7 @@ final class TestModels {
   }
 
   static Path repoRoot() {
-    Path p = resources().toAbsolutePath();
-    while (p != null && !Files.exists(p.resolve("core").resolve("pom.xml"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("repository root not found above " + resources());
-    }
-    return p;
+    return SourceTree.root(resources());
   }
 
   static JsonObject reference() {
