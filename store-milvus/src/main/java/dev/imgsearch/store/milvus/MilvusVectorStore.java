@@ -1011,8 +1011,14 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
       // halves bulk-write throughput; the store sends the columns it builds from the rows instead. A global
       // cluster endpoint is resolved by the client itself, so writes to one go through the client. The write
       // channel sends no keep-alive pings while no call runs: servers answer those with GOAWAY (too_many_pings).
-      ManagedChannel writeChannel = GlobalClusterUtils.isGlobalEndpoint(uri) ? null
-          : new ClientUtils().getChannel(cc.keepAliveWithoutCalls(false).build());
+      ManagedChannel writeChannel;
+      try {
+        writeChannel = GlobalClusterUtils.isGlobalEndpoint(uri) ? null
+            : new ClientUtils().getChannel(cc.keepAliveWithoutCalls(false).build());
+      } catch (RuntimeException e) {
+        client.close();
+        throw errors.translate("connect", null, e);
+      }
       log.debug("Connected to Milvus at {}", config.displayUri());
       return new MilvusVectorStore(client, true, writeChannel, config);
     }
