@@ -59,6 +59,7 @@ public final class OnnxBench {
     JAVA_SEQUENTIAL("Java SDK: one-by-one decode+recipe, embedPixels"),
     JAVA_OWN_SESSION("Java decode+recipe (parallel), bench's session"),
     PYTHON("Python reference (Pillow+numpy+onnxruntime)"),
+    PYTHON_PER_IMAGE("Python, one image per run (seed 003's loop)"),
     SGEMM("sgemm");
 
     final String label;
@@ -102,7 +103,7 @@ public final class OnnxBench {
       batches.add(files.subList(i, Math.min(files.size(), i + s.batch())));
     }
 
-    OnnxOptions options = OnnxOptions.builder().intraOpThreads(s.threads())
+    OnnxOptions options = OnnxOptions.builder().intraOpThreads(s.threads()).spinWait(s.spinning())
         .optimization(OnnxOptions.Optimization.ALL).device(OnnxOptions.Device.CPU).build();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     System.out.printf(Locale.ROOT, "%nimgsearch ONNX benchmark: %s (%s), %d images in batches of %d, %d intra-op "
@@ -174,15 +175,13 @@ public final class OnnxBench {
   }
 
   private static OrtSession.SessionOptions sessionOptions(int threads, boolean spinning) throws OrtException {
-    // What OnnxOptions{intraOpThreads=threads, optimization=ALL, device=CPU} sets, and what the Python side sets;
-    // --spinning false also stops the intra-op threads from spin-waiting between runs (this session only: ORT alone,
-    // java-own-session and the sgemms; the SDK's embedder keeps ONNX Runtime's default).
+    // What OnnxOptions{intraOpThreads=threads, optimization=ALL, device=CPU, spinWait=spinning} sets for the SDK's
+    // embedder (--spinning sets both); the Python side keeps onnxruntime's defaults apart from the threads.
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     so.setIntraOpNumThreads(threads);
-    if (!spinning) {
-      so.addConfigEntry("session.intra_op.allow_spinning", "0");
-    }
+    so.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+    so.addConfigEntry("session.inter_op.allow_spinning", spinning ? "1" : "0");
     return so;
   }
 
@@ -240,9 +239,9 @@ public final class OnnxBench {
           return probe.stop(ProcessCpu.SELF);
         }
       }
-      case PYTHON -> {
+      case PYTHON, PYTHON_PER_IMAGE -> {
         probe = Probe.start();
-        JsonObject answer = python.batch(batch);
+        JsonObject answer = python.batch(batch, kind == PathKind.PYTHON_PER_IMAGE);
         Sample outer = probe.stop(() -> 0);
         if (embeddings != null) {
           for (var row : answer.getAsJsonArray("embeddings")) {
@@ -258,8 +257,10 @@ public final class OnnxBench {
         double cpu = answer.get("cpuSeconds").getAsDouble();
         // outer.othersCores counted every process's CPU but ours (none here, Java waits): take the worker's out
         double others = Math.max(0, outer.othersCores() - cpu / outer.seconds());
-        python.preprocessSeconds += answer.get("preprocessSeconds").getAsDouble();
-        python.inferSeconds += answer.get("inferSeconds").getAsDouble();
+        if (kind == PathKind.PYTHON) {
+          python.preprocessSeconds += answer.get("preprocessSeconds").getAsDouble();
+          python.inferSeconds += answer.get("inferSeconds").getAsDouble();
+        }
         return new Sample(seconds, cpu, others, outer.loadAverage());
       }
       case SGEMM -> {
@@ -363,6 +364,11 @@ public final class OnnxBench {
       if (rate.containsKey(PathKind.PYTHON)) {
         ratio(json, name + " / Python", k.name().toLowerCase(Locale.ROOT) + "OverPython", rate.get(k),
             rate.get(PathKind.PYTHON), total.get(k) / total.get(PathKind.PYTHON), k == PathKind.JAVA ? ">= 1.5x" : "");
+      }
+      if (rate.containsKey(PathKind.PYTHON_PER_IMAGE)) {
+        ratio(json, name + " / Python per image", k.name().toLowerCase(Locale.ROOT) + "OverPythonPerImage",
+            rate.get(k), rate.get(PathKind.PYTHON_PER_IMAGE),
+            total.get(k) / total.get(PathKind.PYTHON_PER_IMAGE), k == PathKind.JAVA ? ">= 1.5x" : "");
       }
     }
     if (rate.containsKey(PathKind.PYTHON)) {
@@ -581,9 +587,10 @@ public final class OnnxBench {
       versions.remove("input");
     }
 
-    JsonObject batch(List<Path> files) throws IOException {
+    JsonObject batch(List<Path> files, boolean perImage) throws IOException {
       JsonObject request = new JsonObject();
       request.addProperty("cmd", "batch");
+      request.addProperty("perImage", perImage);
       JsonArray list = new JsonArray();
       files.forEach(f -> list.add(f.toString()));
       request.add("files", list);

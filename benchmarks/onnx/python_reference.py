@@ -5,8 +5,11 @@ imported from core/src/test/python/make_preprocess_reference.py, not copied), nu
 onnxruntime-python runs the same ONNX file with the same intra-op thread count.
 
 Protocol: one JSON object per line on stdin, one JSON answer per line on stdout.
-  {"cmd": "batch", "files": [...]}  -> {"seconds": s, "preprocessSeconds": p, "inferSeconds": i, "cpuSeconds": c,
+  {"cmd": "batch", "files": [...], "perImage": false}
+                                     -> {"seconds": s, "preprocessSeconds": p, "inferSeconds": i, "cpuSeconds": c,
                                         "embeddings": [[...], ...]}   (the whole path, timed inside this process)
+  with "perImage": true, each image is opened, preprocessed and run on its own (a batch of one), as the loop of the
+  walkthroughs' encode_image(path) does (seed 003); preprocessSeconds and inferSeconds are then the sums.
   {"cmd": "quit"}
 
 Usage: python_reference.py <model.onnx> <recipe: openai-clip-224 | torchvision-imagenet-224> <output> <threads>
@@ -43,19 +46,23 @@ def main() -> int:
             break
         cpu0 = sum(os.times()[:2])
         start = time.perf_counter()
-        tensors = []
-        for f in request["files"]:
-            with Image.open(f) as image:  # the reference pipelines open each file with Pillow
-                rgb = np.asarray(transform(image), dtype=np.uint8)
-            tensors.append(reference.tensor_of(recipe, rgb))
-        batch = np.stack(tensors)
-        preprocessed = time.perf_counter()
-        embeddings = session.run([output], {input_name: batch})[0]
+        groups = [[f] for f in request["files"]] if request.get("perImage") else [request["files"]]
+        preprocess_seconds, rows = 0.0, []
+        for group in groups:
+            t0 = time.perf_counter()
+            tensors = []
+            for f in group:
+                with Image.open(f) as image:  # the reference pipelines open each file with Pillow
+                    rgb = np.asarray(transform(image), dtype=np.uint8)
+                tensors.append(reference.tensor_of(recipe, rgb))
+            batch = np.stack(tensors)
+            preprocess_seconds += time.perf_counter() - t0
+            rows.append(session.run([output], {input_name: batch})[0].reshape(len(tensors), -1))
         end = time.perf_counter()
         cpu = sum(os.times()[:2]) - cpu0
-        embeddings = embeddings.reshape(len(tensors), -1)
-        print(json.dumps({"seconds": end - start, "preprocessSeconds": preprocessed - start,
-                          "inferSeconds": end - preprocessed, "cpuSeconds": cpu,
+        embeddings = np.concatenate(rows)
+        print(json.dumps({"seconds": end - start, "preprocessSeconds": preprocess_seconds,
+                          "inferSeconds": end - start - preprocess_seconds, "cpuSeconds": cpu,
                           "embeddings": embeddings.tolist()}), flush=True)
     return 0
 
