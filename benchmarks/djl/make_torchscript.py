@@ -9,7 +9,9 @@ The torch modules rebuild each graph operator by operator from the ONNX initiali
 patch conv, class token, positions, pre-LayerNorm, 12 pre-norm layers with softmax attention and quick_gelu, post-
 LayerNorm of the class token, projection; ResNet50 with BatchNorm folded into conv biases), are scripted (dynamic
 batch), frozen and optimised for inference where the result loads back (torch.jit.freeze + optimize_for_inference),
-and return the ONNX outputs as a dict. Each export is checked against onnxruntime on the ONNX file (cosine of
+and return the ONNX outputs as a dict. ResNet50's weights are stored channels_last: LibTorch then runs every
+convolution in oneDNN's NHWC kernels (measured 0.37x -> 0.62x of onnxruntime's speed with 2 threads, the same
+numbers to a cosine of 0.9999999); contiguous NCHW weights go through its much slower generic path. Each export is checked against onnxruntime on the ONNX file (cosine of
 the embeddings of random inputs >= 0.9999).
 
 Usage: make_torchscript.py <cache-dir>   (idempotent)
@@ -145,11 +147,13 @@ class ResNet50(nn.Module):
         return {"last_hidden_state": x, "pooler_output": x.mean(dim=(2, 3), keepdim=True)}
 
 
-def export(module: nn.Module, onnx_file: Path, pt: Path, output: str) -> None:
+def export(module: nn.Module, onnx_file: Path, pt: Path, output: str, channels_last: bool = False) -> None:
     if pt.exists():
         print(f"[torchscript] {pt} exists")
         return
     module.eval()
+    if channels_last:
+        module.to(memory_format=torch.channels_last)
     pt.parent.mkdir(parents=True, exist_ok=True)
     tmp = pt.with_suffix(".tmp")
     x = torch.randn(2, 3, 224, 224)
@@ -187,7 +191,7 @@ def main(cache: Path) -> int:
     resnet = cache / "models" / "resnet50"
     if (resnet / "onnx" / "model.onnx").exists():
         export(ResNet50(weights(resnet / "onnx" / "model.onnx")), resnet / "onnx" / "model.onnx",
-               resnet / "torchscript" / "model.pt", "pooler_output")
+               resnet / "torchscript" / "model.pt", "pooler_output", channels_last=True)
     return 0
 
 

@@ -55,6 +55,9 @@ classpath="$repo/embedders-djl/target/classes:$(cat "$target/classpath.txt")"
 
 cd "$repo"
 export DJL_CACHE_DIR="$target/djl-cache"
+# as the README tells users of the PyTorch engine (LibTorch's OpenMP threads would spin between runs);
+# OMP_WAIT_POLICY=ACTIVE benchmarks/djl/run.sh measures the default
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 java -Xss4m -Xmx4g -Dai.djl.offline=true -DDJL_CACHE_DIR="$target/djl-cache" \
   -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" "$here/DjlBench.java" \

@@ -211,6 +211,13 @@ class DjlBehaviourTest {
   }
 
   @Test
+  void libTorchUsersAreToldToStopOpenMpSpinningUnlessTheyChose() {
+    assertThat(DjlEngine.openMpAdvice(Map.of())).hasValueSatisfying(advice ->
+        assertThat(advice).contains("OMP_WAIT_POLICY=PASSIVE"));
+    assertThat(DjlEngine.openMpAdvice(Map.of("OMP_WAIT_POLICY", "ACTIVE"))).isEmpty();
+  }
+
+  @Test
   void wrongPixelCountsAreInvalidInput() {
     try (var resnet = TestModels.resnet50(DjlEngine.ONNX_RUNTIME)) {
       assertThatThrownBy(() -> resnet.embedPixels(List.of(new float[10])))
