@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints the figures side by side. Takes several minutes.
-#   benchmarks/run.sh [images=500] [memory-small=1000] [memory-large=10000]
+#   benchmarks/run.sh [images=500] [memory-small=1000] [memory-large=10000]     (SKIP_MEMORY=1: no memory run)
 # Work files (images, venv, synthetic model, Milvus Lite data) go to target/bench/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,12 +39,17 @@ java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work
   --model "resnet:$work/resnet-cost.onnx" --milvus "$uri" | tee "$work/java-resnet.txt"
 "$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$work/resnet-cost.onnx" \
   --family resnet --uri "$uri" | tee "$work/python-resnet.txt"
+"$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$work/resnet-cost.onnx" \
+  --family resnet --uri "$uri" --per-image | tee "$work/python-resnet-per-image.txt"
 
 java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work/images" \
   --model "clip:$clip_dir" --milvus "$uri" | tee "$work/java-clip.txt"
 "$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$clip_dir/onnx/vision_model.onnx" \
   --family clip --uri "$uri" | tee "$work/python-clip.txt"
+"$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$clip_dir/onnx/vision_model.onnx" \
+  --family clip --uri "$uri" --per-image | tee "$work/python-clip-per-image.txt"
 
+[ "${SKIP_MEMORY:-0}" = 1 ] && exit 0  # SKIP_MEMORY=1: the throughput figures only
 java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.MemoryBenchmark --small "$work/mem-$small" --generate-small "$small" \
   --large "$work/mem-$large" --generate-large "$large" --model "clip:$clip_dir" --milvus "$uri" \
   | tee "$work/memory.txt"

@@ -1,8 +1,10 @@
-"""The walkthroughs' indexing pipeline, serial as in the tutorials (seeds 001 and 003): for each batch of
-files, Pillow opens and preprocesses each image, onnxruntime embeds the batch, and pymilvus inserts the rows
-(vector + filepath) into Milvus. Prints images per second, timed from the first file to the last insert.
+"""The walkthroughs' indexing pipeline, serial as in the tutorials: for each batch of files (seed 001), Pillow opens
+and preprocesses each image, onnxruntime embeds the batch, and pymilvus inserts the rows (vector + filepath) into
+Milvus. With --per-image, seed 003's loop instead: encode_image(path) embeds one image per run, and the rows are
+inserted in one call at the end. Prints images per second, timed from the first file to the last insert.
 
-    python python_pipeline.py --images DIR --model MODEL.onnx --family clip|resnet --uri http://127.0.0.1:19530
+    python python_pipeline.py --images DIR --model MODEL.onnx --family clip|resnet --uri http://127.0.0.1:19530 \
+        [--per-image]
 """
 import argparse
 import glob
@@ -53,6 +55,7 @@ def main():
     ap.add_argument("--uri", required=True)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--collection", default="bench_python")
+    ap.add_argument("--per-image", action="store_true", help="seed 003: one image per run, one insert at the end")
     a = ap.parse_args()
 
     paths = sorted(glob.glob(os.path.join(a.images, "**", "*.jpg"), recursive=True))
@@ -75,14 +78,21 @@ def main():
                              auto_id=True, enable_dynamic_field=True)
 
     start = time.perf_counter()
-    for i in range(0, len(paths), a.batch):
-        chunk = paths[i:i + a.batch]
-        vectors = embed([preprocess(p, a.family) for p in chunk])
-        client.insert(a.collection, [{"vector": v.tolist(), "filepath": p} for v, p in zip(vectors, chunk)])
+    if a.per_image:
+        raw_data = []
+        for p in paths:
+            raw_data.append({"vector": embed([preprocess(p, a.family)])[0].tolist(), "filepath": p})
+        client.insert(a.collection, raw_data)
+    else:
+        for i in range(0, len(paths), a.batch):
+            chunk = paths[i:i + a.batch]
+            vectors = embed([preprocess(p, a.family) for p in chunk])
+            client.insert(a.collection, [{"vector": v.tolist(), "filepath": p} for v, p in zip(vectors, chunk)])
     elapsed = time.perf_counter() - start
     count = client.query(a.collection, filter="", output_fields=["count(*)"])[0]["count(*)"]
     client.drop_collection(a.collection)
-    print(f"python pipeline (Pillow + onnxruntime + pymilvus, serial): {len(paths)} images ({count} rows) "
+    mode = "one image per run, seed 003" if a.per_image else f"batches of {a.batch}, seed 001"
+    print(f"python pipeline (Pillow + onnxruntime + pymilvus, serial, {mode}): {len(paths)} images ({count} rows) "
           f"in {elapsed:.1f} s = {len(paths) / elapsed:.1f} images/s")
 
 

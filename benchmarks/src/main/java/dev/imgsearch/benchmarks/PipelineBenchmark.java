@@ -10,6 +10,7 @@ import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import dev.imgsearch.onnx.ClipEmbedder;
 import dev.imgsearch.onnx.ResNet50Embedder;
+import dev.imgsearch.onnx.session.OnnxOptions;
 import dev.imgsearch.store.milvus.MilvusVectorStore;
 import io.milvus.v2.common.ConsistencyLevel;
 import java.awt.Color;
@@ -36,6 +37,7 @@ import javax.imageio.ImageIO;
  * <pre>
  * PipelineBenchmark --images DIR [--generate N] --model clip:MODEL_DIR|resnet:MODEL.onnx [--batch 32]
  *     [--milvus http://127.0.0.1:19530] [--only serial|pipeline|milvus] [--parallelism N]
+ *     [--spin-wait true|false]   (OnnxOptions.spinWait; default: the SDK's, off)
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -56,7 +58,9 @@ public final class PipelineBenchmark {
         Integer.toString(Runtime.getRuntime().availableProcessors())));
     String only = a.getOrDefault("only", "");
     Map<String, Double> results = new LinkedHashMap<>();
-    try (ImageEmbedder embedder = load(a.get("model"))) {
+    OnnxOptions options = a.containsKey("spin-wait")
+        ? OnnxOptions.builder().spinWait(Boolean.parseBoolean(a.get("spin-wait"))).build() : OnnxOptions.defaults();
+    try (ImageEmbedder embedder = load(a.get("model"), options)) {
       System.out.printf(Locale.ROOT, "model %s (%d-d), %d images in %s, batch %d, %d processors%n",
           embedder.modelId(), embedder.dimension(), files.size(), images, batch,
           Runtime.getRuntime().availableProcessors());
@@ -97,10 +101,15 @@ public final class PipelineBenchmark {
   }
 
   static ImageEmbedder load(String spec) {
+    return load(spec, OnnxOptions.defaults());
+  }
+
+  /** {@code --model clip:DIR} or {@code resnet:FILE.onnx}, with these ONNX Runtime options. */
+  static ImageEmbedder load(String spec, OnnxOptions options) {
     String[] kv = spec.split(":", 2);
     return switch (kv[0]) {
-      case "clip" -> ClipEmbedder.builder().modelDirectory(Path.of(kv[1])).build();
-      case "resnet" -> ResNet50Embedder.builder().modelFile(Path.of(kv[1])).build();
+      case "clip" -> ClipEmbedder.builder().modelDirectory(Path.of(kv[1])).options(options).build();
+      case "resnet" -> ResNet50Embedder.builder().modelFile(Path.of(kv[1])).options(options).build();
       default -> throw new IllegalArgumentException("--model clip:DIR or resnet:FILE.onnx, not " + spec);
     };
   }
