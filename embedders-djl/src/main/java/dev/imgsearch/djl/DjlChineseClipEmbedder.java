@@ -22,31 +22,16 @@ import dev.imgsearch.embedders.ModelFamily;
 public final class DjlChineseClipEmbedder extends DjlContrastiveEmbedder {
 
   private DjlChineseClipEmbedder(Builder b) {
-    super(ModelFamily.CHINESE_CLIP, b, b.contextLength, b.logitScale);
+    super(ModelFamily.CHINESE_CLIP, b);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds a {@link DjlChineseClipEmbedder}. */
-  public static final class Builder extends DjlModelBuilder<Builder> {
-    private Integer contextLength;
-    private Float logitScale;
-
+  /** Builds a {@link DjlChineseClipEmbedder}: 52 tokens per text unless {@link #contextLength(int)} says otherwise. */
+  public static final class Builder extends ContrastiveBuilder<Builder> {
     private Builder() {}
-
-    /** Tokens per text (default 52). */
-    public Builder contextLength(int contextLength) {
-      this.contextLength = contextLength;
-      return this;
-    }
-
-    /** exp(logit_scale) for zero-shot classification (default: read off a combined graph, else 100). */
-    public Builder logitScale(float logitScale) {
-      this.logitScale = logitScale;
-      return this;
-    }
 
     public DjlChineseClipEmbedder build() {
       return new DjlChineseClipEmbedder(this);

@@ -22,31 +22,16 @@ import dev.imgsearch.embedders.ModelFamily;
 public final class DjlClipEmbedder extends DjlContrastiveEmbedder {
 
   private DjlClipEmbedder(Builder b) {
-    super(ModelFamily.CLIP, b, b.contextLength, b.logitScale);
+    super(ModelFamily.CLIP, b);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds a {@link DjlClipEmbedder}. */
-  public static final class Builder extends DjlModelBuilder<Builder> {
-    private Integer contextLength;
-    private Float logitScale;
-
+  /** Builds a {@link DjlClipEmbedder}: 77 tokens per text unless {@link #contextLength(int)} says otherwise. */
+  public static final class Builder extends ContrastiveBuilder<Builder> {
     private Builder() {}
-
-    /** Tokens per text (default 77). */
-    public Builder contextLength(int contextLength) {
-      this.contextLength = contextLength;
-      return this;
-    }
-
-    /** exp(logit_scale) for zero-shot classification (default 100, or what a combined graph shows). */
-    public Builder logitScale(float logitScale) {
-      this.logitScale = logitScale;
-      return this;
-    }
 
     public DjlClipEmbedder build() {
       return new DjlClipEmbedder(this);

@@ -10,6 +10,7 @@ import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.ModelSource;
 import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import java.nio.file.Path;
@@ -36,26 +37,26 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
   private final float logitScale;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  DjlContrastiveEmbedder(ModelFamily family, DjlModelBuilder<?> b, Integer contextLength, Float logitScale) {
+  DjlContrastiveEmbedder(ModelFamily family, ContrastiveBuilder<?> b) {
     this.family = family;
+    ModelSource source = b.source();
     this.engine = b.engineOr(null);
     List<AutoCloseable> owned = new ArrayList<>();
     try {
       ModelDirectory dir;
       ZooModel<NDList, NDList> vision;
       ZooModel<NDList, NDList> text;
-      String variant = b.variant;
+      String variant = source.variant();
       if (b.modelUrl != null) {
-        vision = loadFirst(b, owned);
+        vision = loadFirst(b, variant, owned);
         dir = ModelDirectory.of(vision.getModelPath());
         boolean combined = vision.getName().startsWith(ModelFamily.MODEL_GRAPH);
         text = combined ? vision : load(dir, ModelFamily.TEXT_GRAPH, variant, b, owned)
             .orElseThrow(() -> new ModelException("Model URL " + b.modelUrl + " holds " + ModelFamily.VISION_GRAPH
                 + " but no " + ModelFamily.TEXT_GRAPH + engine.format().extension() + "."));
-        this.modelId = b.modelId != null ? b.modelId : b.modelUrl;
+        this.modelId = source.modelIdOr(b.modelUrl);
       } else {
-        dir = ModelDirectory.resolve(b.directory, b.repoId, b.revision, b.hub, family.graphs(), variant, true,
-            engine.format());
+        dir = source.resolve(family.graphs(), true, engine.format());
         Optional<Path> v = dir.graph(ModelFamily.VISION_GRAPH, variant, engine.format());
         Optional<Path> t = dir.graph(ModelFamily.TEXT_GRAPH, variant, engine.format());
         if (v.isPresent() && t.isPresent()) {
@@ -67,12 +68,12 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
           vision = keep(Graphs.loadFile(engine, file, b), owned);
           text = vision;
         }
-        this.modelId = b.modelIdOr(dir);
+        this.modelId = source.modelIdOr(dir);
       }
       boolean combined = vision == text;
-      this.recipe = b.recipe != null ? b.recipe : dir.recipe().orElse(family.recipe());
+      this.recipe = source.recipe() != null ? source.recipe() : dir.recipe().orElse(family.recipe());
       this.tokenizer = keep(TextTokenizer.load(dir.tokenizer(),
-          contextLength != null ? contextLength : family.contextLength(), family.padId(), family.cleaner()), owned);
+          b.contextLength != null ? b.contextLength : family.contextLength(), family.padId(), family.cleaner()), owned);
       String imageInput = family.imageInput();
       PixelTranslator pixels = new PixelTranslator(engine, family, recipe, family.layout(), imageInput, combined,
           family.imageOutputs());
@@ -91,7 +92,7 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
         throw new ModelException("The image embeddings of " + modelId + " have " + dimension + " dimensions but the "
             + "text embeddings " + textDimension + "; the two towers do not belong to one model.");
       }
-      this.logitScale = logitScale != null ? logitScale
+      this.logitScale = b.logitScale != null ? b.logitScale
           : combined ? measureLogitScale(vision, imageInput) : 100f;
       this.resources = List.copyOf(owned);
     } catch (RuntimeException e) {
@@ -100,11 +101,11 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
     }
   }
 
-  private ZooModel<NDList, NDList> loadFirst(DjlModelBuilder<?> b, List<AutoCloseable> owned) {
+  private ZooModel<NDList, NDList> loadFirst(DjlModelBuilder<?> b, String variant, List<AutoCloseable> owned) {
     ModelException first = null;
     for (String name : List.of(ModelFamily.VISION_GRAPH, ModelFamily.MODEL_GRAPH)) {
       try {
-        return keep(Graphs.loadUrl(engine, b.modelUrl, name + ModelDirectory.suffix(b.variant), b), owned);
+        return keep(Graphs.loadUrl(engine, b.modelUrl, name + ModelDirectory.suffix(variant), b), owned);
       } catch (ModelException e) {
         first = first == null ? e : first;
       }
@@ -252,5 +253,33 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
   public String toString() {
     return getClass().getSimpleName() + "{" + modelId + ", engine=" + engine + ", dimension=" + dimension
         + ", recipe=" + recipe.id() + "}";
+  }
+
+  /**
+   * Builder options of the CLIP-like families: besides the model, the text context length and the logit scale when
+   * they are not what the family and the model give.
+   *
+   * @param <B> the concrete builder
+   */
+  public abstract static class ContrastiveBuilder<B extends ContrastiveBuilder<B>> extends DjlModelBuilder<B> {
+    Integer contextLength;
+    Float logitScale;
+
+    ContrastiveBuilder() {}
+
+    /** Tokens per text (default: the family's, 77 for CLIP, 52 for Chinese-CLIP). */
+    public B contextLength(int contextLength) {
+      this.contextLength = contextLength;
+      return self();
+    }
+
+    /**
+     * exp(logit_scale) for zero-shot classification (default: read off a combined graph's
+     * {@code logits_per_image}, else 100).
+     */
+    public B logitScale(float logitScale) {
+      this.logitScale = logitScale;
+      return self();
+    }
   }
 }

@@ -1,62 +1,31 @@
 package dev.imgsearch.djl;
 
 import dev.imgsearch.core.InvalidInputException;
-import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.core.model.HubClient;
-import dev.imgsearch.embedders.ModelDirectory;
-import java.nio.file.Path;
+import dev.imgsearch.embedders.ModelSource;
+import dev.imgsearch.embedders.ModelSourceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * What every DJL embedder builder takes: where the model comes from (a local model directory in the Hugging Face
- * layout, a single model file, a DJL model-zoo URL, or a Hugging Face Hub repository downloaded once into the
- * cache, exactly as {@code imgsearch-embedders-onnx} does it), the engine, how many predictors may run at once,
- * and overrides of what the model directory says.
+ * What every DJL embedder builder takes: where the model comes from and the overrides of what the model directory
+ * says ({@link ModelSourceBuilder}, exactly as {@code imgsearch-embedders-onnx} takes them), a DJL model-zoo URL as
+ * one more source, the engine, how many predictors may run at once, and DJL's model-loading options. A model
+ * directory holds {@code onnx/*.onnx} for ONNX Runtime or {@code torchscript/*.pt} (or {@code *.pt} at the top) for
+ * PyTorch, with {@code tokenizer.json} and {@code preprocessor_config.json}; from the Hub, only the graphs of the
+ * engine's format and the files next to them that this embedder needs are downloaded. A variant selects
+ * {@code model_<variant>.onnx} or {@code model_<variant>.pt}. Choosing any source forgets the one chosen before.
  *
  * @param <B> the concrete builder
  */
-public abstract class DjlModelBuilder<B extends DjlModelBuilder<B>> {
-  Path directory;
-  Path modelFile;
+public abstract class DjlModelBuilder<B extends DjlModelBuilder<B>> extends ModelSourceBuilder<B> {
   String modelUrl;
-  String modelName;
-  String repoId;
-  String revision;
-  HubClient hub;
   DjlEngine engine;
   int maxPredictors = Math.max(1, Runtime.getRuntime().availableProcessors());
   Integer threads;
   final Map<String, String> options = new LinkedHashMap<>();
-  String modelId;
-  ImageRecipe recipe;
-  String variant = "";
 
   DjlModelBuilder() {}
-
-  @SuppressWarnings("unchecked")
-  final B self() {
-    return (B) this;
-  }
-
-  final void clearSource() {
-    directory = null;
-    modelFile = null;
-    modelUrl = null;
-    repoId = null;
-  }
-
-  /**
-   * A local model directory in the Hugging Face layout: {@code onnx/*.onnx} for ONNX Runtime,
-   * {@code torchscript/*.pt} (or {@code *.pt} at the top) for PyTorch, {@code tokenizer.json},
-   * {@code preprocessor_config.json}.
-   */
-  public B modelDirectory(Path directory) {
-    clearSource();
-    this.directory = Objects.requireNonNull(directory, "directory");
-    return self();
-  }
 
   /**
    * A DJL model-zoo URL, as {@code Criteria.optModelUrls} takes it: {@code file:///models/resnet50.zip}, a local
@@ -65,31 +34,18 @@ public abstract class DjlModelBuilder<B extends DjlModelBuilder<B>> {
    * local and already-cached URLs work. For the image-only families the URL goes to DJL's model loader as it is
    * ({@code modelName(...)} names the file inside); for CLIP and Chinese-CLIP it must hold a model directory
    * ({@code vision_model} + {@code text_model}, or {@code model}, of the engine's format at its top, with
-   * {@code tokenizer.json}).
+   * {@code tokenizer.json}). Replaces any source chosen before.
    */
   public B modelUrl(String url) {
-    clearSource();
-    this.modelUrl = Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(url, "url");
+    clearSources();
+    this.modelUrl = url;
     return self();
   }
 
-  /**
-   * A Hugging Face Hub repository, e.g. {@code fromHub("Xenova/clip-vit-base-patch32", "main")}: only the files
-   * this embedder needs (the graphs of the engine's format, {@code tokenizer.json}, the configs) are downloaded,
-   * once, into the hub cache by core's {@link HubClient} ({@code HF_ENDPOINT} selects a mirror,
-   * {@code HF_HUB_OFFLINE=1} the cache only).
-   */
-  public B fromHub(String repoId, String revision) {
-    clearSource();
-    this.repoId = Objects.requireNonNull(repoId, "repoId");
-    this.revision = revision == null ? "main" : revision;
-    return self();
-  }
-
-  /** The hub client used by {@link #fromHub} (default: {@link HubClient#fromEnvironment()}). */
-  public B hub(HubClient hub) {
-    this.hub = Objects.requireNonNull(hub, "hub");
-    return self();
+  @Override
+  protected final void clearAddedSources() {
+    modelUrl = null;
   }
 
   /**
@@ -131,22 +87,9 @@ public abstract class DjlModelBuilder<B extends DjlModelBuilder<B>> {
     return self();
   }
 
-  /** The id stored in index manifests (default: the repository id, the directory or the file name). */
-  public B modelId(String modelId) {
-    this.modelId = Objects.requireNonNull(modelId, "modelId");
-    return self();
-  }
-
-  /** The preprocessing recipe, replacing the one {@code preprocessor_config.json} or the family gives. */
-  public B recipe(ImageRecipe recipe) {
-    this.recipe = Objects.requireNonNull(recipe, "recipe");
-    return self();
-  }
-
-  /** Which export to load: {@code ""} for {@code model.onnx} (default), {@code "fp16"} for {@code model_fp16.onnx}. */
-  public B variant(String variant) {
-    this.variant = Objects.requireNonNull(variant, "variant");
-    return self();
+  /** The model settings, for the embedders of this package. */
+  ModelSource source() {
+    return modelSource();
   }
 
   DjlEngine engineOr(String fileName) {
@@ -155,9 +98,5 @@ public abstract class DjlModelBuilder<B extends DjlModelBuilder<B>> {
     }
     return fileName == null ? DjlEngine.defaultEngine()
         : DjlEngine.forFile(fileName).orElseGet(DjlEngine::defaultEngine);
-  }
-
-  String modelIdOr(ModelDirectory dir) {
-    return ModelDirectory.modelId(modelId, repoId, dir);
   }
 }

@@ -10,6 +10,7 @@ import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.ModelSource;
 import dev.imgsearch.embedders.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,31 +35,33 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   DjlVisionFeatureEmbedder(ModelFamily family, FeatureBuilder<?> b, boolean normalize) {
+    ModelSource source = b.source();
     this.family = family;
     this.normalize = normalize;
-    this.recipe = b.recipe != null ? b.recipe : family.recipe();
+    this.recipe = source.recipe() != null ? source.recipe() : family.recipe();
     this.outputs = b.outputName != null ? List.of(b.outputName) : family.imageOutputs();
     List<AutoCloseable> owned = new ArrayList<>();
     try {
       ZooModel<NDList, NDList> model;
-      if (b.modelFile != null) {
-        this.engine = b.engineOr(b.modelFile.getFileName().toString());
-        model = DjlContrastiveEmbedder.keep(Graphs.loadFile(engine, b.modelFile, b), owned);
-        this.modelId = b.modelId != null ? b.modelId : String.valueOf(b.modelFile.getFileName());
+      Path modelFile = source.modelFile();
+      String variant = source.variant();
+      if (modelFile != null) {
+        this.engine = b.engineOr(modelFile.getFileName().toString());
+        model = DjlContrastiveEmbedder.keep(Graphs.loadFile(engine, modelFile, b), owned);
+        this.modelId = source.modelIdOr(String.valueOf(modelFile.getFileName()));
       } else if (b.modelUrl != null) {
         this.engine = b.engineOr(null);
         model = DjlContrastiveEmbedder.keep(Graphs.loadUrl(engine, b.modelUrl, b.modelName, b), owned);
-        this.modelId = b.modelId != null ? b.modelId : b.modelUrl;
+        this.modelId = source.modelIdOr(b.modelUrl);
       } else {
         this.engine = b.engineOr(null);
-        ModelDirectory dir = ModelDirectory.resolve(b.directory, b.repoId, b.revision, b.hub, family.graphs(),
-            b.variant, false, engine.format());
-        Path file = dir.graph(ModelFamily.MODEL_GRAPH, b.variant, engine.format()).orElseThrow(() ->
+        ModelDirectory dir = source.resolve(family.graphs(), false, engine.format());
+        Path file = dir.graph(ModelFamily.MODEL_GRAPH, variant, engine.format()).orElseThrow(() ->
             new ModelException("Model directory " + dir.root() + " has no " + engine.format().folder() + "/"
-                + ModelFamily.MODEL_GRAPH + ModelDirectory.suffix(b.variant) + engine.format().extension() + " for "
+                + ModelFamily.MODEL_GRAPH + ModelDirectory.suffix(variant) + engine.format().extension() + " for "
                 + "the " + engine.djlName() + " engine. Pass the file with modelFile(path), or put it there."));
         model = DjlContrastiveEmbedder.keep(Graphs.loadFile(engine, file, b), owned);
-        this.modelId = b.modelIdOr(dir);
+        this.modelId = source.modelIdOr(dir);
       }
       PixelTranslator translator = new PixelTranslator(engine, family, recipe,
           b.layout != null ? b.layout : family.layout(), b.inputName != null ? b.inputName : family.imageInput(),
@@ -136,17 +139,20 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
    * @param <B> the concrete builder
    */
   public abstract static class FeatureBuilder<B extends FeatureBuilder<B>> extends DjlModelBuilder<B> {
+    String modelName;
     String inputName;
     String outputName;
     ImageLayout layout;
 
     FeatureBuilder() {}
 
-    /** A single model file: a TorchScript {@code .pt} (PyTorch engine) or an {@code .onnx} file (ONNX Runtime). */
+    /**
+     * A single model file: a TorchScript {@code .pt} (PyTorch engine) or an {@code .onnx} file (ONNX Runtime).
+     * Replaces any source chosen before.
+     */
+    @Override
     public B modelFile(Path file) {
-      clearSource();
-      this.modelFile = Objects.requireNonNull(file, "file");
-      return self();
+      return super.modelFile(file);
     }
 
     /** The model's name inside a {@link #modelUrl(String) model URL}: its file name without extension. */

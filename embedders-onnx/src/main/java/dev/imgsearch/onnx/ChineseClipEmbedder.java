@@ -29,31 +29,16 @@ public final class ChineseClipEmbedder extends ContrastiveEmbedder {
   public static final int CONTEXT_LENGTH = 52;
 
   private ChineseClipEmbedder(Builder b) {
-    super(ModelFamily.CHINESE_CLIP, b, b.contextLength, b.logitScale);
+    super(ModelFamily.CHINESE_CLIP, b);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds a {@link ChineseClipEmbedder}. */
-  public static final class Builder extends ModelBuilder<Builder> {
-    private Integer contextLength;
-    private Float logitScale;
-
+  /** Builds a {@link ChineseClipEmbedder}: 52 tokens per text unless {@link #contextLength(int)} says otherwise. */
+  public static final class Builder extends ContrastiveBuilder<Builder> {
     private Builder() {}
-
-    /** Tokens per text (default 52). */
-    public Builder contextLength(int contextLength) {
-      this.contextLength = contextLength;
-      return this;
-    }
-
-    /** exp(logit_scale) for zero-shot classification (default: read off the graph, else 100). */
-    public Builder logitScale(float logitScale) {
-      this.logitScale = logitScale;
-      return this;
-    }
 
     public ChineseClipEmbedder build() {
       return new ChineseClipEmbedder(this);

@@ -6,7 +6,9 @@ import dev.imgsearch.core.embed.MultimodalEmbedder;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
+import dev.imgsearch.embedders.ModelDirectory.Format;
 import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.ModelSource;
 import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import dev.imgsearch.onnx.session.OnnxModel;
@@ -32,22 +34,24 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String name;
 
-  ContrastiveEmbedder(ModelFamily family, ModelBuilder<?> builder, Integer contextLength, Float logitScale) {
+  ContrastiveEmbedder(ModelFamily family, ContrastiveBuilder<?> builder) {
     this.name = family.displayName();
-    ModelDirectory dir = builder.resolve(family.graphs(), true);
+    ModelSource source = builder.source();
+    String variant = source.variant();
+    ModelDirectory dir = source.resolve(family.graphs(), true, Format.ONNX);
     List<AutoCloseable> owned = new ArrayList<>();
     try {
-      this.recipe = builder.recipe != null ? builder.recipe : dir.recipe().orElse(family.recipe());
-      var vision = dir.onnx("vision_model", builder.variant);
-      var textFile = dir.onnx("text_model", builder.variant);
+      this.recipe = source.recipe() != null ? source.recipe() : dir.recipe().orElse(family.recipe());
+      var vision = dir.onnx("vision_model", variant);
+      var textFile = dir.onnx("text_model", variant);
       OnnxModel visionModel;
       OnnxModel textModel;
       boolean combined = vision.isEmpty() || textFile.isEmpty();
       if (combined) {
-        var file = dir.onnx("model", builder.variant).orElseThrow(() -> new ModelException("Model directory "
-            + dir.root() + " has neither onnx/vision_model" + ModelDirectory.suffix(builder.variant)
-            + ".onnx + onnx/text_model" + ModelDirectory.suffix(builder.variant) + ".onnx nor onnx/model"
-            + ModelDirectory.suffix(builder.variant) + ".onnx. Export the " + name + " model to ONNX (e.g. with "
+        var file = dir.onnx("model", variant).orElseThrow(() -> new ModelException("Model directory "
+            + dir.root() + " has neither onnx/vision_model" + ModelDirectory.suffix(variant)
+            + ".onnx + onnx/text_model" + ModelDirectory.suffix(variant) + ".onnx nor onnx/model"
+            + ModelDirectory.suffix(variant) + ".onnx. Export the " + name + " model to ONNX (e.g. with "
             + "optimum) into that layout."));
         visionModel = OnnxModel.load(file, builder.options);
         owned.add(visionModel);
@@ -58,7 +62,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
         textModel = OnnxModel.load(textFile.get(), builder.options);
         owned.add(textModel);
       }
-      int context = contextLength != null ? contextLength : family.contextLength();
+      int context = builder.contextLength != null ? builder.contextLength : family.contextLength();
       TextTokenizer tokenizer = TextTokenizer.load(dir.tokenizer(), context, family.padId(), family.cleaner());
       owned.add(tokenizer);
       IntFunction<Map<String, Input>> dummyText = combined ? n -> dummyText(textModel, family.dummyText())
@@ -72,9 +76,9 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
             + " dimensions but the text embeddings " + text.dimension() + "; the two towers do not belong to "
             + "one model.");
       }
-      this.logitScale = logitScale != null ? logitScale
+      this.logitScale = builder.logitScale != null ? builder.logitScale
           : combined ? measureLogitScale(visionModel, tokenizer) : 100f;
-      this.modelId = builder.modelIdOr(dir);
+      this.modelId = source.modelIdOr(dir);
       this.resources = Collections.unmodifiableList(owned);
     } catch (RuntimeException e) {
       closeAll(owned);
@@ -210,5 +214,33 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
   public String toString() {
     return getClass().getSimpleName() + "{" + modelId + ", dimension=" + dimension() + ", recipe=" + recipe.id()
         + "}";
+  }
+
+  /**
+   * Builder options of the CLIP-like families: besides the model, the text context length and the logit scale when
+   * they are not what the family and the model give.
+   *
+   * @param <B> the concrete builder
+   */
+  public abstract static class ContrastiveBuilder<B extends ContrastiveBuilder<B>> extends ModelBuilder<B> {
+    Integer contextLength;
+    Float logitScale;
+
+    ContrastiveBuilder() {}
+
+    /** Tokens per text (default: the family's, 77 for CLIP, 52 for Chinese-CLIP). */
+    public B contextLength(int contextLength) {
+      this.contextLength = contextLength;
+      return self();
+    }
+
+    /**
+     * exp(logit_scale) for zero-shot classification (default: read off a combined graph's
+     * {@code logits_per_image}, else 100).
+     */
+    public B logitScale(float logitScale) {
+      this.logitScale = logitScale;
+      return self();
+    }
   }
 }

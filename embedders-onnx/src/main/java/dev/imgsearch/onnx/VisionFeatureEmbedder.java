@@ -6,7 +6,9 @@ import dev.imgsearch.core.embed.ImageEmbedder;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
+import dev.imgsearch.embedders.ModelDirectory.Format;
 import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.ModelSource;
 import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.onnx.session.OnnxModel;
 import java.nio.file.Path;
@@ -26,21 +28,23 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   VisionFeatureEmbedder(ModelFamily family, FeatureBuilder<?> b, boolean normalize) {
+    ModelSource source = b.source();
     this.name = family.displayName();
-    this.recipe = b.recipe != null ? b.recipe : family.recipe();
+    this.recipe = source.recipe() != null ? source.recipe() : family.recipe();
     this.normalize = normalize;
     this.metric = family.metric();
     Path file;
     String id;
-    if (b.modelFile != null) {
-      file = b.modelFile;
-      id = b.modelId != null ? b.modelId : String.valueOf(file.getFileName());
+    if (source.modelFile() != null) {
+      file = source.modelFile();
+      id = source.modelIdOr(String.valueOf(file.getFileName()));
     } else {
-      ModelDirectory dir = b.resolve(family.graphs(), false);
-      file = dir.onnx("model", b.variant).orElseThrow(() -> new ModelException("Model directory " + dir.root()
-          + " has no onnx/model" + ModelDirectory.suffix(b.variant) + ".onnx. Pass the ONNX file with "
+      ModelDirectory dir = source.resolve(family.graphs(), false, Format.ONNX);
+      String variant = source.variant();
+      file = dir.onnx("model", variant).orElseThrow(() -> new ModelException("Model directory " + dir.root()
+          + " has no onnx/model" + ModelDirectory.suffix(variant) + ".onnx. Pass the ONNX file with "
           + "modelFile(path), or put it there."));
-      id = b.modelIdOr(dir);
+      id = source.modelIdOr(dir);
     }
     this.modelId = id;
     this.model = OnnxModel.load(file, b.options);
@@ -104,39 +108,33 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
   }
 
   /**
-   * Builder options of the image-only families: a model directory, a hub repository or a single ONNX file, and
-   * the names of the graph's input and output when they are not the usual ones.
+   * Builder options of the image-only families: a model directory, a hub repository or a single ONNX file
+   * (whichever was chosen last), and the names of the graph's input and output when they are not the usual ones.
    *
    * @param <B> the concrete builder
    */
   public abstract static class FeatureBuilder<B extends FeatureBuilder<B>> extends ModelBuilder<B> {
-    Path modelFile;
     String inputName;
     String outputName;
 
     FeatureBuilder() {}
 
-    @SuppressWarnings("unchecked")
-    private B me() {
-      return (B) this;
-    }
-
     /** A single ONNX file (instead of a model directory); the family's recipe is used unless one is given. */
+    @Override
     public B modelFile(Path onnxFile) {
-      this.modelFile = java.util.Objects.requireNonNull(onnxFile, "onnxFile");
-      return me();
+      return super.modelFile(onnxFile);
     }
 
     /** The graph's image input (default: {@code pixel_values}, else its one 4-d input). */
     public B inputName(String name) {
       this.inputName = name;
-      return me();
+      return self();
     }
 
     /** The graph's feature output (default: the family's usual names, else its only output). */
     public B outputName(String name) {
       this.outputName = name;
-      return me();
+      return self();
     }
   }
 }
