@@ -9,6 +9,7 @@ import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageInput;
 import dev.imgsearch.core.model.HubClient;
 import dev.imgsearch.core.model.LocalHubServer;
+import dev.imgsearch.core.testing.TestVectors;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -59,8 +60,8 @@ class DjlBehaviourTest {
           for (int round = 0; round < 5; round++) {
             float[] v = clip.embedPixels(List.of(inputs.get(id))).get(0);
             float[] w = clip.embedText(texts.get(id));
-            if (TestModels.cosine(v, expectedImages.get(id)) < 0.999999
-                || TestModels.cosine(w, expectedTexts.get(id)) < 0.999999) {
+            if (TestVectors.cosine(v, expectedImages.get(id)) < 0.999999
+                || TestVectors.cosine(w, expectedTexts.get(id)) < 0.999999) {
               mismatches.incrementAndGet();
             }
           }
@@ -124,8 +125,8 @@ class DjlBehaviourTest {
       assertThat(fromFile.engine()).isEqualTo(DjlEngine.PYTORCH); // from the file's extension
       assertThat(fromUrl.modelId()).startsWith("file:");
       float[] expected = fromFile.embedImage(image);
-      assertThat(TestModels.cosine(fromUrl.embedImage(image), expected)).isGreaterThan(0.999999);
-      assertThat(TestModels.cosine(fromDirectoryUrl.embedImage(image), expected)).isGreaterThan(0.9999);
+      assertThat(TestVectors.cosine(fromUrl.embedImage(image), expected)).isGreaterThan(0.999999);
+      assertThat(TestVectors.cosine(fromDirectoryUrl.embedImage(image), expected)).isGreaterThan(0.9999);
     }
   }
 
@@ -144,9 +145,9 @@ class DjlBehaviourTest {
     }
     try (var fromUrl = DjlClipEmbedder.builder().modelUrl(zip.toUri().toString()).engine(DjlEngine.PYTORCH).build();
         var local = TestModels.clip(DjlEngine.PYTORCH)) {
-      assertThat(TestModels.cosine(fromUrl.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
+      assertThat(TestVectors.cosine(fromUrl.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
       float[] pixels = TestModels.pixels(3 * 224 * 224, 7);
-      assertThat(TestModels.cosine(fromUrl.embedPixels(List.of(pixels)).get(0),
+      assertThat(TestVectors.cosine(fromUrl.embedPixels(List.of(pixels)).get(0),
           local.embedPixels(List.of(pixels)).get(0))).isGreaterThan(0.999999);
     }
   }
@@ -166,7 +167,7 @@ class DjlBehaviourTest {
           var vgg = DjlVgg16Embedder.builder().fromHub("tiny/vgg16", "main").hub(hub).engine(DjlEngine.ONNX_RUNTIME)
               .build()) {
         assertThat(clip.modelId()).isEqualTo("tiny/clip");
-        assertThat(TestModels.cosine(clip.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
+        assertThat(TestVectors.cosine(clip.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
         assertThat(vgg.embedImage(image)).hasSize(512);
       }
       Path snapshot = tmp.resolve("models--tiny--clip/snapshots").resolve(commit);

@@ -7,6 +7,7 @@ import dev.imgsearch.core.embed.ImageEmbedder;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
 import dev.imgsearch.core.image.ImageDecoder;
 import dev.imgsearch.core.image.ImageInput;
+import dev.imgsearch.core.testing.TestVectors;
 import dev.imgsearch.onnx.ChineseClipEmbedder;
 import dev.imgsearch.onnx.ClipEmbedder;
 import dev.imgsearch.onnx.ResNet50Embedder;
@@ -89,7 +90,7 @@ class ParityTest {
     assertThat(images.size()).isGreaterThanOrEqualTo(10);
     List<String> failures = new ArrayList<>();
     for (String name : images.keySet()) {
-      float[] expected = TestModels.floats(images.get(name).getAsString());
+      float[] expected = TestVectors.littleEndianFloats(images.get(name).getAsString());
       Map<String, float[]> actual = new LinkedHashMap<>();
       float[] pixels = null;
       for (var e : embedders.entrySet()) {
@@ -103,7 +104,7 @@ class ParityTest {
         float[] v = embedder.embedPixels(List.of(pixels)).get(0);
         assertThat(v).hasSize(embedder.dimension()).hasSameSizeAs(expected);
         actual.put(e.getKey(), v);
-        double cos = TestModels.cosine(v, expected);
+        double cos = TestVectors.cosine(v, expected);
         String format = format(name);
         REPORT.merge(family + " " + e.getKey() + " vs python " + format, cos, Math::min);
         if (cos < threshold(format) && !format.equals("webp-lossy")) {
@@ -128,7 +129,7 @@ class ParityTest {
       List<float[]> actual = e.getValue().embedTexts(keys);
       all.put(e.getKey(), actual);
       for (int i = 0; i < keys.size(); i++) {
-        double cos = TestModels.cosine(actual.get(i), TestModels.floats(texts.get(keys.get(i)).getAsString()));
+        double cos = TestVectors.cosine(actual.get(i), TestVectors.littleEndianFloats(texts.get(keys.get(i)).getAsString()));
         REPORT.merge(family + " " + e.getKey() + " vs python text", cos, Math::min);
         if (cos < 0.9999) {
           failures.add(e.getKey() + " '" + keys.get(i) + "': cosine " + cos + " vs the Python reference");
@@ -149,7 +150,7 @@ class ParityTest {
     List<String> names = new ArrayList<>(vectors.keySet());
     for (int i = 0; i < names.size(); i++) {
       for (int j = i + 1; j < names.size(); j++) {
-        double cos = TestModels.cosine(vectors.get(names.get(i)), vectors.get(names.get(j)));
+        double cos = TestVectors.cosine(vectors.get(names.get(i)), vectors.get(names.get(j)));
         REPORT.merge(what + " " + names.get(i) + " vs " + names.get(j), cos, Math::min);
         if (cos < 0.9999) {
           failures.add(what + " " + names.get(i) + " vs " + names.get(j) + ": cosine " + cos);

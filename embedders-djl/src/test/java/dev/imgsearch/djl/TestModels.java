@@ -6,13 +6,10 @@ import dev.imgsearch.core.testing.SourceTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Base64;
 import java.util.stream.Stream;
 
 /**
@@ -82,25 +79,6 @@ final class TestModels {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  static float[] floats(String base64) {
-    ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(v);
-    return v;
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 
   static DjlClipEmbedder clip(DjlEngine engine) {

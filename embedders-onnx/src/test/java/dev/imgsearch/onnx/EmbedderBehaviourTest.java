@@ -1,7 +1,5 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.pipeline.ZeroShotClassifier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +7,9 @@ import com.google.gson.JsonParser;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.core.pipeline.ZeroShotClassifier;
 import dev.imgsearch.core.store.MetricType;
+import dev.imgsearch.core.testing.TestVectors;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class EmbedderBehaviourTest {
       float[] b = unit.embedPixels(List.of(pixels)).get(0);
       assertThat(unit.normalized()).isTrue();
       assertThat(unit.modelId()).isEqualTo("resnet50-test");
-      assertThat(TestModels.cosine(a, b)).isGreaterThan(0.99999);
+      assertThat(TestVectors.cosine(a, b)).isGreaterThan(0.99999);
       double norm = 0;
       for (float x : b) {
         norm += x * x;
@@ -68,7 +68,7 @@ class EmbedderBehaviourTest {
         ResNet50Embedder map = ResNet50Embedder.builder().modelDirectory(TestModels.model("resnet50"))
             .outputName("last_hidden_state").build()) {
       assertThat(map.dimension()).isEqualTo(2048);
-      assertThat(TestModels.cosine(pooled.embedPixels(List.of(pixels)).get(0), map.embedPixels(List.of(pixels))
+      assertThat(TestVectors.cosine(pooled.embedPixels(List.of(pixels)).get(0), map.embedPixels(List.of(pixels))
           .get(0))).isGreaterThan(0.999999);
     }
   }

@@ -7,6 +7,7 @@ import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.image.ImageInput;
 import dev.imgsearch.core.model.HubClient;
 import dev.imgsearch.core.model.LocalHubServer;
+import dev.imgsearch.core.testing.TestVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,8 +43,8 @@ class HubModelTest {
     try (ClipEmbedder fromHub = ClipEmbedder.builder().fromHub("tiny/clip", "main").hub(hub).build();
         ClipEmbedder local = TestModels.clip()) {
       assertThat(fromHub.modelId()).isEqualTo("tiny/clip");
-      assertThat(TestModels.cosine(fromHub.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
-      assertThat(TestModels.cosine(fromHub.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
+      assertThat(TestVectors.cosine(fromHub.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
+      assertThat(TestVectors.cosine(fromHub.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
     }
     Path snapshot = cache.resolve("models--tiny--clip/snapshots").resolve(COMMIT);
     assertThat(snapshot.resolve("onnx/vision_model.onnx")).exists();

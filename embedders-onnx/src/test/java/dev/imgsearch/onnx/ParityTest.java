@@ -1,8 +1,5 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.pipeline.LabelProbability;
-import dev.imgsearch.core.pipeline.ZeroShotClassifier;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,6 +10,9 @@ import dev.imgsearch.core.image.ImageDecoder;
 import dev.imgsearch.core.image.ImageInput;
 import dev.imgsearch.core.image.ImageRecipe;
 import dev.imgsearch.core.image.Resampling;
+import dev.imgsearch.core.pipeline.LabelProbability;
+import dev.imgsearch.core.pipeline.ZeroShotClassifier;
+import dev.imgsearch.core.testing.TestVectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,10 +83,10 @@ class ParityTest {
       assertThat(embedder.recipe().id()).isEqualTo(REFERENCE.getAsJsonObject("families").getAsJsonObject(family)
           .get("recipe").getAsString());
       for (String name : images.keySet()) {
-        float[] expected = TestModels.floats(images.get(name).getAsString());
+        float[] expected = TestVectors.littleEndianFloats(images.get(name).getAsString());
         float[] actual = embedder.embedImage(ImageInput.of(TestModels.coreImages().resolve(name)));
         assertThat(actual).hasSize(embedder.dimension()).hasSameSizeAs(expected);
-        double cos = TestModels.cosine(actual, expected);
+        double cos = TestVectors.cosine(actual, expected);
         String format = format(name);
         REPORT.merge(family + " " + format, cos, Math::min);
         if (cos < threshold(name) && !format.equals("webp-lossy")) {
@@ -94,7 +94,7 @@ class ParityTest {
         }
         float[] mistaken = embedder.embedPixels(List.of(wrong.apply(
             ImageDecoder.standard().decode(ImageInput.of(TestModels.coreImages().resolve(name)))))).get(0);
-        worstWrong = Math.min(worstWrong, TestModels.cosine(mistaken, expected));
+        worstWrong = Math.min(worstWrong, TestVectors.cosine(mistaken, expected));
       }
     }
     WRONG.put(family, worstWrong);
@@ -112,7 +112,7 @@ class ParityTest {
     List<float[]> actual = embedder.embedTexts(keys);
     double min = 1;
     for (int i = 0; i < keys.size(); i++) {
-      min = Math.min(min, TestModels.cosine(actual.get(i), TestModels.floats(texts.get(keys.get(i)).getAsString())));
+      min = Math.min(min, TestVectors.cosine(actual.get(i), TestVectors.littleEndianFloats(texts.get(keys.get(i)).getAsString())));
     }
     REPORT.put(family + " text", min);
     assertThat(min).as(family + " text embeddings").isGreaterThanOrEqualTo(0.9999);

@@ -5,12 +5,9 @@ import com.google.gson.JsonParser;
 import dev.imgsearch.core.testing.SourceTree;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 
 /** The committed tiny models and reference outputs (made by src/test/python/regenerate.sh). */
 final class TestModels {
@@ -48,25 +45,6 @@ final class TestModels {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static float[] floats(String base64) {
-    ByteBuffer b = ByteBuffer.wrap(Base64.getDecoder().decode(base64)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(v);
-    return v;
-  }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 
   static ClipEmbedder clip() {

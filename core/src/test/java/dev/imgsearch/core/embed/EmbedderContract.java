@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imgsearch.core.ClosedException;
+import dev.imgsearch.core.testing.TestVectors;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,18 +81,6 @@ public abstract class EmbedderContract<E extends Embedder, I> {
     return inputs;
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na) / Math.sqrt(nb);
-  }
-
   static double norm(float[] v) {
     double s = 0;
     for (float x : v) {
@@ -104,7 +93,7 @@ public abstract class EmbedderContract<E extends Embedder, I> {
     assertThat(actual).as(what).hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
       assertThat(actual.get(i)).as("%s: input %d", what, i).hasSameSizeAs(expected.get(i));
-      assertThat(cosine(actual.get(i), expected.get(i))).as("%s: cosine of input %d", what, i)
+      assertThat(TestVectors.cosine(actual.get(i), expected.get(i))).as("%s: cosine of input %d", what, i)
           .isGreaterThanOrEqualTo(SAME_INPUT_COSINE);
     }
   }
@@ -181,7 +170,7 @@ public abstract class EmbedderContract<E extends Embedder, I> {
     List<float[]> vectors = embedBatch(embedder, inputs());
     for (int i = 0; i < vectors.size(); i++) {
       for (int j = i + 1; j < vectors.size(); j++) {
-        assertThat(cosine(vectors.get(i), vectors.get(j))).as("cosine of inputs %d and %d", i, j)
+        assertThat(TestVectors.cosine(vectors.get(i), vectors.get(j))).as("cosine of inputs %d and %d", i, j)
             .isLessThan(SAME_INPUT_COSINE);
       }
     }

@@ -2,6 +2,7 @@ package dev.imgsearch.core.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imgsearch.core.testing.TestVectors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,6 @@ class HashingTextEmbedderTest extends EmbedderContract<HashingTextEmbedder, Stri
     float[] cat = embedder.embedText("a photo of a cat");
     float[] cats = embedder.embedText("a photo of two cats");
     float[] car = embedder.embedText("Ein rotes Auto");
-    assertThat(cosine(cat, cats)).isGreaterThan(cosine(cat, car));
+    assertThat(TestVectors.cosine(cat, cats)).isGreaterThan(TestVectors.cosine(cat, car));
   }
 }
