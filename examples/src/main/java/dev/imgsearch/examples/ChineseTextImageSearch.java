@@ -78,8 +78,7 @@ public final class ChineseTextImageSearch extends ExampleCommand {
 
   @Override
   void run() {
-    Path images = model.userImages() ? model.images
-        : SampleData.scenes(model.samplesDir.resolve("images_folder"), 4).resolve("train");
+    Path images = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4).resolve("train"));
     Path toClassify = classify != null ? classify : SampleData.pokemon(model.samplesDir.resolve("pokemon.jpeg"));
     try (ChineseClipEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
          VectorStore vectors = store.open()) {

@@ -85,7 +85,7 @@ public final class HybridSearch extends ExampleCommand {
 
   @Override
   void run() {
-    Path root = model.userImages() ? model.images : SampleData.scenes(model.samplesDir.resolve("images_folder"), 4);
+    Path root = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4));
     Map<String, String> items = readCaptions(captions != null ? captions : root.resolve("captions.tsv"));
     try (ChineseClipEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
          VectorStore vectors = store.open()) {

@@ -1,6 +1,7 @@
 package dev.imgsearch.examples;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** The model and the images, the same for every example that embeds images. */
@@ -21,6 +22,11 @@ public final class ModelOptions {
   /** The model the user asked for, or the program's default (null when it has none). */
   String modelOr(String fallback) {
     return model != null ? model : fallback;
+  }
+
+  /** The user's images, else the sample images {@code makeSamples} draws under --samples-dir (given it). */
+  Path imagesOr(Function<Path, Path> makeSamples) {
+    return userImages() ? images : makeSamples.apply(samplesDir);
   }
 
   /** Whether the user gave a folder of images. */

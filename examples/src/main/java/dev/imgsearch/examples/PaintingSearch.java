@@ -69,7 +69,7 @@ public final class PaintingSearch extends ExampleCommand {
 
   @Override
   void run() {
-    Path root = model.userImages() ? model.images : SampleData.paintings(model.samplesDir.resolve("paintings"), 5);
+    Path root = model.imagesOr(dir -> SampleData.paintings(dir.resolve("paintings"), 5));
     Path paintings = root.resolve("paintings");
     Path tests = root.resolve("test_paintings");
     if (!Files.isDirectory(paintings) || !Files.isDirectory(tests)) {

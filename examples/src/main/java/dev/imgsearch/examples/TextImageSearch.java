@@ -57,8 +57,7 @@ public final class TextImageSearch extends ExampleCommand {
 
   @Override
   void run() {
-    Path images = model.userImages() ? model.images
-        : SampleData.scenes(model.samplesDir.resolve("images_folder"), 4).resolve("train");
+    Path images = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4).resolve("train"));
     try (ClipEmbedder clip = new Models(environment()).clip(model.modelOr(Models.CLIP));
          VectorStore vectors = store.open()) {
       out().printf("Model: %s (%d-d, %s)%nStore: %s%n", clip.modelId(), clip.dimension(), clip.metric(),
