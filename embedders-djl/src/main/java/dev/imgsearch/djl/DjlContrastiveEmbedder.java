@@ -11,6 +11,7 @@ import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelFamily;
 import dev.imgsearch.embedders.ModelSource;
+import dev.imgsearch.embedders.NativeResources;
 import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
           : combined ? measureLogitScale(vision, imageInput) : 100f;
       this.resources = List.copyOf(owned);
     } catch (RuntimeException e) {
-      closeAll(owned);
+      NativeResources.closeAll(owned);
       throw e;
     }
   }
@@ -229,23 +230,7 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      closeAll(resources);
-    }
-  }
-
-  static void closeAll(List<AutoCloseable> resources) {
-    List<AutoCloseable> reversed = new ArrayList<>(resources);
-    java.util.Collections.reverse(reversed);
-    java.util.Set<AutoCloseable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (AutoCloseable r : reversed) {
-      if (seen.add(r)) {
-        try {
-          r.close();
-        } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(DjlContrastiveEmbedder.class).warn("Closing {} failed: {}", r,
-              e.getMessage());
-        }
-      }
+      NativeResources.closeAll(resources);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelFamily;
 import dev.imgsearch.embedders.ModelSource;
+import dev.imgsearch.embedders.NativeResources;
 import dev.imgsearch.embedders.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
       this.dimension = embedPixels(List.of(new float[recipe.tensorSize()])).get(0).length;
       this.resources = List.copyOf(owned);
     } catch (RuntimeException e) {
-      DjlContrastiveEmbedder.closeAll(owned);
+      NativeResources.closeAll(owned);
       throw e;
     }
   }
@@ -122,7 +123,7 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      DjlContrastiveEmbedder.closeAll(resources);
+      NativeResources.closeAll(resources);
     }
   }
 

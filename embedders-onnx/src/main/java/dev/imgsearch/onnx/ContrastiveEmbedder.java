@@ -9,13 +9,13 @@ import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelDirectory.Format;
 import dev.imgsearch.embedders.ModelFamily;
 import dev.imgsearch.embedders.ModelSource;
+import dev.imgsearch.embedders.NativeResources;
 import dev.imgsearch.embedders.Vectors;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import dev.imgsearch.onnx.session.OnnxModel;
 import dev.imgsearch.onnx.session.OnnxModel.Input;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +81,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
       this.modelId = source.modelIdOr(dir);
       this.resources = Collections.unmodifiableList(owned);
     } catch (RuntimeException e) {
-      closeAll(owned);
+      NativeResources.closeAll(owned);
       throw e;
     }
   }
@@ -192,21 +192,7 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      closeAll(resources);
-    }
-  }
-
-  private static void closeAll(List<AutoCloseable> resources) {
-    Set<AutoCloseable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (AutoCloseable r : resources) {
-      if (seen.add(r)) {
-        try {
-          r.close();
-        } catch (Exception e) {
-          org.slf4j.LoggerFactory.getLogger(ContrastiveEmbedder.class).warn("Closing {} failed: {}", r,
-              e.getMessage());
-        }
-      }
+      NativeResources.closeAll(resources);
     }
   }
 
