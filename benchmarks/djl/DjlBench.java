@@ -1,6 +1,6 @@
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
+import dev.imgsearch.image.PixelEmbedder;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
 import dev.imgsearch.djl.DjlClipEmbedder;
 import dev.imgsearch.djl.DjlEngine;
 import dev.imgsearch.djl.DjlResNet50Embedder;
@@ -43,7 +43,7 @@ public final class DjlBench {
     try (Stream<Path> files = Files.list(Path.of(a.get("images")))) {
       images = files.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(count).map(ImageInput::of).toList();
     }
-    Map<String, ImageEmbedder> embedders = new LinkedHashMap<>();
+    Map<String, PixelEmbedder> embedders = new LinkedHashMap<>();
     OnnxOptions onnx = OnnxOptions.builder().intraOpThreads(threads).optimization(OnnxOptions.Optimization.ALL)
         .device(OnnxOptions.Device.CPU).build();
     boolean clip = model.startsWith("clip");
@@ -63,7 +63,7 @@ public final class DjlBench {
         + "ai.djl.pytorch.num_threads=%s)%n", model, images.size(), batch, threads,
         System.getProperty("ai.djl.pytorch.num_threads"));
     // preprocessed batches for the model path, made once
-    ImageEmbedder first = embedders.values().iterator().next();
+    PixelEmbedder first = embedders.values().iterator().next();
     List<List<ImageInput>> inputBatches = new ArrayList<>();
     List<List<float[]>> pixelBatches = new ArrayList<>();
     for (int i = 0; i < images.size(); i += batch) {
@@ -116,7 +116,7 @@ public final class DjlBench {
     }
     System.out.println("(vs onnx: median over the batches of embedders-onnx's time / this path's time on the same "
         + "batch; > 1 is faster)");
-    for (ImageEmbedder e : embedders.values()) {
+    for (PixelEmbedder e : embedders.values()) {
       e.close();
     }
   }

@@ -1,6 +1,6 @@
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.image.ImageRecipe;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -7,9 +7,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
+import dev.imgsearch.image.PixelEmbedder;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
 import dev.imgsearch.onnx.ClipEmbedder;
 import dev.imgsearch.onnx.ResNet50Embedder;
 import dev.imgsearch.onnx.session.OnnxOptions;
@@ -59,7 +59,7 @@ public final class OnnxBench {
     JAVA_SEQUENTIAL("Java SDK: one-by-one decode+recipe, embedPixels"),
     JAVA_OWN_SESSION("Java decode+recipe (parallel), bench's session"),
     PYTHON("Python reference (Pillow+numpy+onnxruntime)"),
-    PYTHON_PER_IMAGE("Python, one image per run (seed 003's loop)"),
+    PYTHON_PER_IMAGE("Python, one image per run (the CLIP text-to-image tutorial's loop)"),
     SGEMM("sgemm");
 
     final String label;
@@ -111,7 +111,7 @@ public final class OnnxBench {
     System.out.printf(Locale.ROOT, "machine: %d CPUs (%s), load average at start %s%n",
         Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverages());
 
-    try (ImageEmbedder embedder = clip
+    try (PixelEmbedder embedder = clip
             ? ClipEmbedder.builder().modelDirectory(modelDir).options(options).build()
             : ResNet50Embedder.builder().modelDirectory(modelDir).options(options).build();
         OrtSession.SessionOptions so = sessionOptions(s.threads(), s.spinning());
@@ -186,7 +186,7 @@ public final class OnnxBench {
   }
 
   private static Sample run(PathKind kind, int b, List<List<Path>> batches, List<float[]> ready, int side,
-      ImageEmbedder embedder, OrtSession ort, String ortInput, Sgemm sgemm, PythonWorker python,
+      PixelEmbedder embedder, OrtSession ort, String ortInput, Sgemm sgemm, PythonWorker python,
       List<float[]> embeddings) throws Exception {
     List<Path> batch = batches.get(b);
     OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -37,11 +37,11 @@ fi
 target="$here/target"
 mkdir -p "$target"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  echo "[image] building core"
-  (cd "$repo" && ./mvnw -B -ntp -q -pl core package -DskipTests \
+  echo "[image] building core and image"
+  (cd "$repo" && ./mvnw -B -ntp -q -pl core,image package -DskipTests \
     dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$target/core-classpath.txt")
 fi
-classpath="$repo/core/target/classes:$(cat "$target/core-classpath.txt")"
+classpath="$repo/image/target/classes:$repo/core/target/classes:$(cat "$target/core-classpath.txt")"
 
 cd "$repo"
 bench() { # label, class path
@@ -50,13 +50,14 @@ bench() { # label, class path
 }
 lines=()
 if [ -n "$compare" ]; then
-  # core's main code at that revision, compiled once into target/ (git archive + javac, nothing else touched)
+  # the image code at that revision (core before the image module existed), compiled once into target/
   old="$target/core-$compare"
   if [ ! -d "$old/classes" ]; then
     mkdir -p "$old/src"
-    git -C "$repo" archive "$compare" core/src/main/java | tar -x -C "$old/src"
+    git -C "$repo" archive "$compare" $(git -C "$repo" ls-tree -d --name-only "$compare" core/src/main/java \
+      image/src/main/java) | tar -x -C "$old/src"
     javac -nowarn -d "$old/classes" -cp "$(cat "$target/core-classpath.txt")" \
-      $(find "$old/src/core/src/main/java" -name '*.java')
+      $(find "$old/src" -name '*.java')
   fi
   lines+=("$(bench "java@$compare" "$old/classes:$(cat "$target/core-classpath.txt")")")
 fi

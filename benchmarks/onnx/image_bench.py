@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Decode and preprocess cost per image of the Python reference, on one thread: Pillow's Image.open + load (the
 decode), then the recipe's Pillow steps and the numpy float32 tensor, with core's reference code
-(core/src/test/python/make_preprocess_reference.py, imported, not copied). The counterpart of ImageBench.java; run
+(image/src/test/python/make_preprocess_reference.py, imported, not copied). The counterpart of ImageBench.java; run
 through image.sh.
 
 Usage: image_bench.py <images dir> <count> <rounds> <recipe>
@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
-import make_preprocess_reference as reference  # noqa: E402  (core's reference preprocessing)
+import make_preprocess_reference as reference  # noqa: E402  (the image module's reference preprocessing)
 
 
 def main() -> int:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The Python reference pipeline, as a worker the Java benchmark drives batch by batch (so that both run under the
 same machine load): Pillow decodes and preprocesses each image exactly as core's reference script does (the code is
-imported from core/src/test/python/make_preprocess_reference.py, not copied), numpy stacks the float32 CHW tensors,
+imported from image/src/test/python/make_preprocess_reference.py, not copied), numpy stacks the float32 CHW tensors,
 onnxruntime-python runs the same ONNX file with the same intra-op thread count.
 
 Protocol: one JSON object per line on stdin, one JSON answer per line on stdout.
@@ -9,7 +9,7 @@ Protocol: one JSON object per line on stdin, one JSON answer per line on stdout.
                                      -> {"seconds": s, "preprocessSeconds": p, "inferSeconds": i, "cpuSeconds": c,
                                         "embeddings": [[...], ...]}   (the whole path, timed inside this process)
   with "perImage": true, each image is opened, preprocessed and run on its own (a batch of one), as the loop of the
-  walkthroughs' encode_image(path) does (seed 003); preprocessSeconds and inferSeconds are then the sums.
+  walkthroughs' encode_image(path) does (the "Text to Image Search with Milvus" tutorial); preprocessSeconds and inferSeconds are then the sums.
   {"cmd": "quit"}
 
 Usage: python_reference.py <model.onnx> <recipe: openai-clip-224 | torchvision-imagenet-224> <output> <threads>
@@ -27,7 +27,7 @@ import onnxruntime as ort
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "core" / "src" / "test" / "python"))
-import make_preprocess_reference as reference  # noqa: E402  (core's reference preprocessing)
+import make_preprocess_reference as reference  # noqa: E402  (the image module's reference preprocessing)
 
 
 def main() -> int:

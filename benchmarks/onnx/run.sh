@@ -48,7 +48,7 @@ target="$here/target"
 mkdir -p "$target"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "[bench] building core, embedders-common and embedders-onnx"
-  (cd "$repo" && ./mvnw -B -ntp -q -pl core,embedders-common,embedders-onnx package -DskipTests \
+  (cd "$repo" && ./mvnw -B -ntp -q -pl core,image,embedders-common,embedders-onnx package -DskipTests \
     dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$target/classpath.txt")
 fi
 classpath="$repo/embedders-onnx/target/classes:$(cat "$target/classpath.txt")"

@@ -1,6 +1,6 @@
-"""The walkthroughs' indexing pipeline, serial as in the tutorials: for each batch of files (seed 001), Pillow opens
+"""The walkthroughs' indexing pipeline, serial as in the tutorials: for each batch of files (the "Image Search with Milvus" tutorial), Pillow opens
 and preprocesses each image, onnxruntime embeds the batch, and pymilvus inserts the rows (vector + filepath) into
-Milvus. With --per-image, seed 003's loop instead: encode_image(path) embeds one image per run, and the rows are
+Milvus. With --per-image, the "Text to Image Search with Milvus" tutorial's loop instead: encode_image(path) embeds one image per run, and the rows are
 inserted in one call at the end. Prints images per second, timed from the first file to the last insert.
 
     python python_pipeline.py --images DIR --model MODEL.onnx --family clip|resnet --uri http://127.0.0.1:19530 \
@@ -55,7 +55,7 @@ def main():
     ap.add_argument("--uri", required=True)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--collection", default="bench_python")
-    ap.add_argument("--per-image", action="store_true", help="seed 003: one image per run, one insert at the end")
+    ap.add_argument("--per-image", action="store_true", help='the CLIP text-to-image tutorial\'s loop: one image per run, one insert at the end')
     a = ap.parse_args()
 
     paths = sorted(glob.glob(os.path.join(a.images, "**", "*.jpg"), recursive=True))
@@ -91,7 +91,7 @@ def main():
     elapsed = time.perf_counter() - start
     count = client.query(a.collection, filter="", output_fields=["count(*)"])[0]["count(*)"]
     client.drop_collection(a.collection)
-    mode = "one image per run, seed 003" if a.per_image else f"batches of {a.batch}, seed 001"
+    mode = "one image per run, the CLIP tutorial's loop" if a.per_image else f"batches of {a.batch}, the paintings tutorial's loop"
     print(f"python pipeline (Pillow + onnxruntime + pymilvus, serial, {mode}): {len(paths)} images ({count} rows) "
           f"in {elapsed:.1f} s = {len(paths) / elapsed:.1f} images/s")
 

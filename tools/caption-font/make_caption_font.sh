@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes core/src/main/resources/dev/imgsearch/core/render/fonts/DroidSansFallback-GB2312.ttf, the font the
+# Makes core/src/main/resources/dev/imgsearch/pipeline/render/fonts/DroidSansFallback-GB2312.ttf, the font the
 # result grid falls back to for captions no installed font can display (Chinese text on a machine without CJK
 # fonts). Source: Debian's fonts-droid-fallback (Droid Sans Fallback, Apache License 2.0), subset to the code
 # points charset.py prints, with hinting dropped to keep it small.
@@ -9,7 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="$root/core/src/main/resources/dev/imgsearch/core/render/fonts"
+out="$root/core/src/main/resources/dev/imgsearch/pipeline/render/fonts"
 work="$root/target/caption-font"
 version="1:6.0.1r16-1.1"
 sha256="d2096d4edde128fedf6749be2dd204a5810210a6201126d99b8d412344f71056"

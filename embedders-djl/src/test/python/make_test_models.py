@@ -17,8 +17,8 @@ The tokenizer.json files are embedders-onnx's (the tests put them next to these 
 the repository). TorchScript modules take their inputs in the ONNX export's order and return a dict of named
 outputs, so one translator serves both engines.
 
-reference/embeddings.json: per family, the eager module's output for core's committed test images (preprocessed by
-core's reference preprocessing, core/src/test/python/make_preprocess_reference.py) and, for the two CLIP
+reference/embeddings.json: per family, the eager module's output for the image module's committed test images (preprocessed by
+the image module's reference preprocessing, image/src/test/python/make_preprocess_reference.py) and, for the two CLIP
 families, for the first reference token ids of embedders-onnx (reference/tokens.json); L2-normalised where the
 family is. The script also checks that the TorchScript and ONNX exports reproduce the eager outputs.
 
@@ -38,8 +38,8 @@ from PIL import Image
 from torch import nn
 
 REPO = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(REPO / "core" / "src" / "test" / "python"))
-import make_preprocess_reference as pre  # noqa: E402  (core's reference preprocessing, reused, not copied)
+sys.path.insert(0, str(REPO / "image" / "src" / "test" / "python"))
+import make_preprocess_reference as pre  # noqa: E402  (the image module's reference preprocessing, reused, not copied)
 
 TOKENS = REPO / "embedders-onnx" / "src" / "test" / "resources" / "reference" / "tokens.json"
 OPSET = 18

@@ -1,10 +1,10 @@
 """Writes the reference embeddings of the parity tests: the Python reference pipeline on the tiny test models.
 
-Images: core's committed test images, preprocessed by core's reference preprocessing script
-(core/src/test/python/make_preprocess_reference.py: Pillow + numpy, line by line as OpenAI CLIP, cn_clip,
+Images: the image module's committed test images, preprocessed by the image module's reference preprocessing script
+(image/src/test/python/make_preprocess_reference.py: Pillow + numpy, line by line as OpenAI CLIP, cn_clip,
 torchvision and Keras do it), then run by onnxruntime-python on the same ONNX file the Java test loads, and
 post-processed as the reference does (L2 normalisation for CLIP, Chinese-CLIP and VGG16; the raw pooled feature
-for ResNet50, as seed 001 stores it). Texts: the reference token ids (reference_tokens.py) run through the text
+for ResNet50, as the "Image Search with Milvus" tutorial stores it). Texts: the reference token ids (reference_tokens.py) run through the text
 towers. Zero-shot: softmax over the labels of logit_scale * cosine, as `model.get_similarity(...).softmax(-1)`.
 
 Vectors are stored as base64 of little-endian float32.
@@ -21,8 +21,8 @@ import onnxruntime as ort
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[4]
-sys.path.insert(0, str(REPO / "core" / "src" / "test" / "python"))
-import make_preprocess_reference as pre  # noqa: E402  (core's reference preprocessing, reused, not copied)
+sys.path.insert(0, str(REPO / "image" / "src" / "test" / "python"))
+import make_preprocess_reference as pre  # noqa: E402  (the image module's reference preprocessing, reused, not copied)
 
 FAMILIES = {  # family -> (recipe, ONNX file, image input, image output, layout, L2-normalise)
     "clip": ("openai-clip-224", "onnx/vision_model.onnx", "pixel_values", "image_embeds", "NCHW", True),

@@ -1,10 +1,10 @@
 package dev.imgsearch.benchmarks;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
+import dev.imgsearch.image.PixelEmbedder;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import dev.imgsearch.store.milvus.MilvusVectorStore;
@@ -116,7 +116,7 @@ public final class MemoryBenchmark {
       }
     });
     sampler.setDaemon(true);
-    try (ImageEmbedder embedder = PipelineBenchmark.load(a.get("model"));
+    try (PixelEmbedder embedder = PipelineBenchmark.load(a.get("model"));
         VectorStore store = a.containsKey("milvus")
             ? MilvusVectorStore.builder().uri(a.get("milvus")).consistency(ConsistencyLevel.BOUNDED).build()
             : new InMemoryVectorStore()) {

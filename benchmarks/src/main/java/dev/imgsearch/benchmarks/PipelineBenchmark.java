@@ -1,11 +1,11 @@
 package dev.imgsearch.benchmarks;
 
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
+import dev.imgsearch.image.PixelEmbedder;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import dev.imgsearch.onnx.ClipEmbedder;
@@ -60,7 +60,7 @@ public final class PipelineBenchmark {
     Map<String, Double> results = new LinkedHashMap<>();
     OnnxOptions options = a.containsKey("spin-wait")
         ? OnnxOptions.builder().spinWait(Boolean.parseBoolean(a.get("spin-wait"))).build() : OnnxOptions.defaults();
-    try (ImageEmbedder embedder = load(a.get("model"), options)) {
+    try (PixelEmbedder embedder = load(a.get("model"), options)) {
       System.out.printf(Locale.ROOT, "model %s (%d-d), %d images in %s, batch %d, %d processors%n",
           embedder.modelId(), embedder.dimension(), files.size(), images, batch,
           Runtime.getRuntime().availableProcessors());
@@ -100,12 +100,12 @@ public final class PipelineBenchmark {
     return m;
   }
 
-  static ImageEmbedder load(String spec) {
+  static PixelEmbedder load(String spec) {
     return load(spec, OnnxOptions.defaults());
   }
 
   /** {@code --model clip:DIR} or {@code resnet:FILE.onnx}, with these ONNX Runtime options. */
-  static ImageEmbedder load(String spec, OnnxOptions options) {
+  static PixelEmbedder load(String spec, OnnxOptions options) {
     String[] kv = spec.split(":", 2);
     return switch (kv[0]) {
       case "clip" -> ClipEmbedder.builder().modelDirectory(Path.of(kv[1])).options(options).build();
@@ -151,7 +151,7 @@ public final class PipelineBenchmark {
     }
   }
 
-  private static void warmUp(ImageEmbedder e, List<Path> files, int batch) {
+  private static void warmUp(PixelEmbedder e, List<Path> files, int batch) {
     List<ImageInput> in = new ArrayList<>();
     for (Path p : files.subList(0, Math.min(files.size(), batch))) {
       in.add(ImageInput.of(p));
@@ -161,7 +161,7 @@ public final class PipelineBenchmark {
   }
 
   /** Only the model: images are decoded and preprocessed outside the timing, batch by batch. */
-  static double inferenceOnly(ImageEmbedder e, List<Path> files, int batch) {
+  static double inferenceOnly(PixelEmbedder e, List<Path> files, int batch) {
     long nanos = 0;
     ImageDecoder decoder = ImageDecoder.standard();
     for (int i = 0; i < files.size(); i += batch) {
@@ -177,7 +177,7 @@ public final class PipelineBenchmark {
   }
 
   /** What a user writes without the pipeline: decode, preprocess and infer batch after batch on one thread. */
-  static double serial(ImageEmbedder e, List<Path> files, int batch) {
+  static double serial(PixelEmbedder e, List<Path> files, int batch) {
     long t = System.nanoTime();
     for (int i = 0; i < files.size(); i += batch) {
       List<ImageInput> in = new ArrayList<>();
@@ -189,7 +189,7 @@ public final class PipelineBenchmark {
     return files.size() / ((System.nanoTime() - t) / 1e9);
   }
 
-  static double pipeline(ImageEmbedder e, VectorStore store, Path images, int batch) {
+  static double pipeline(PixelEmbedder e, VectorStore store, Path images, int batch) {
     String collection = "bench_pipeline";
     ImageIndex.drop(store, collection);
     try (ImageIndex index = ImageIndex.builder().embedder(e).store(store).collection(collection).batchSize(batch)

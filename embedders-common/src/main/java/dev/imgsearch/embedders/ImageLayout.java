@@ -15,7 +15,7 @@ public enum ImageLayout {
   }
 
   /**
-   * Packs CHW arrays (as {@link dev.imgsearch.core.image.ImageRecipe#apply} makes them) into one batch of
+   * Packs CHW arrays (as {@link dev.imgsearch.image.ImageRecipe#apply} makes them) into one batch of
    * {@code rows} images in this layout; rows past {@code chw.size()} stay zero (padding for fixed batch sizes).
    */
   public float[] pack(List<float[]> chw, int rows, int height, int width) {

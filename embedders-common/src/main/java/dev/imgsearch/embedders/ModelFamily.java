@@ -1,6 +1,6 @@
 package dev.imgsearch.embedders;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.text.ClipTextCleaner;
 import java.util.List;
@@ -14,20 +14,20 @@ import java.util.function.UnaryOperator;
  * spatial output is pooled, whether vectors are L2-normalised, and the metric they are compared by.
  */
 public enum ModelFamily {
-  /** OpenAI CLIP (seed 003): 77 tokens, CLIP text cleaning, cosine. */
+  /** OpenAI CLIP (the "Text to Image Search with Milvus" tutorial): 77 tokens, CLIP text cleaning, cosine. */
   CLIP("CLIP", ImageRecipe.openAiClip(224), 77, ClipTextCleaner::clean, new long[] {49406, 49407},
       List.of("input_ids", "attention_mask"), List.of("input_ids", "pixel_values", "attention_mask"),
       "pixel_values", ImageLayout.NCHW, List.of("image_embeds"), Pooling.AVERAGE, true, MetricType.COSINE),
-  /** Chinese-CLIP ({@code cn_clip}, seeds 000 and 004): 52 BERT tokens, cosine. */
+  /** Chinese-CLIP ({@code cn_clip}, the Chinese-CLIP tutorials): 52 BERT tokens, cosine. */
   CHINESE_CLIP("Chinese-CLIP", ImageRecipe.chineseClip(224), 52, UnaryOperator.identity(), new long[] {101, 102},
       List.of("input_ids", "attention_mask", "token_type_ids"),
       List.of("input_ids", "pixel_values", "attention_mask", "token_type_ids"),
       "pixel_values", ImageLayout.NCHW, List.of("image_embeds"), Pooling.AVERAGE, true, MetricType.COSINE),
-  /** torchvision ResNet50 without its classifier (seed 001): the 2048-d average-pooled feature, L2 distance. */
+  /** torchvision ResNet50 without its classifier (the "Image Search with Milvus" tutorial): the 2048-d average-pooled feature, L2 distance. */
   RESNET50("ResNet50", ImageRecipe.torchvisionResNet(), 0, UnaryOperator.identity(), new long[0], List.of(),
       List.of(), "pixel_values", ImageLayout.NCHW, List.of("pooler_output", "output", "last_hidden_state"),
       Pooling.AVERAGE, false, MetricType.L2),
-  /** Keras VGG16, {@code include_top=False, pooling="max"} (seed 002): 512-d, L2-normalised, NHWC, L2 distance. */
+  /** Keras VGG16, {@code include_top=False, pooling="max"} (the "Milvus向量数据库之以图搜图" tutorial): 512-d, L2-normalised, NHWC, L2 distance. */
   VGG16("VGG16", ImageRecipe.kerasVgg16(), 0, UnaryOperator.identity(), new long[0], List.of(), List.of(),
       "input_1", ImageLayout.NHWC, List.of("global_max_pooling2d", "output_0", "output"), Pooling.MAX, true,
       MetricType.L2);

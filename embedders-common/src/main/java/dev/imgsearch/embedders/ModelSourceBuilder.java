@@ -1,7 +1,7 @@
 package dev.imgsearch.embedders;
 
-import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.core.model.HubClient;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.embedders.hub.HubClient;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -3,7 +3,7 @@ package dev.imgsearch.embedders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,9 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImagePreprocessor;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelFamily;
@@ -25,11 +27,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * L2-normalised, compared by cosine. Thread-safe: each concurrent call borrows its own DJL predictor from a bounded
  * pool.
  */
-public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
+public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder, PixelEmbedder {
   private final ModelFamily family;
   private final String modelId;
   private final DjlEngine engine;
   private final ImageRecipe recipe;
+  private ImagePreprocessor preprocessor;
   private final TextTokenizer tokenizer;
   private final PredictorPool<PixelTranslator.Batch, GraphTranslator.Outputs> images;
   private final PredictorPool<TextTranslator.Batch, GraphTranslator.Outputs> texts;
@@ -187,6 +190,16 @@ public abstract class DjlContrastiveEmbedder implements MultimodalEmbedder {
   @Override
   public ImageRecipe recipe() {
     return recipe;
+  }
+
+  @Override
+  public ImagePreprocessor preprocessor() {
+    ImagePreprocessor p = preprocessor;
+    if (p == null) {
+      p = ImagePreprocessor.of(recipe);
+      preprocessor = p;
+    }
+    return p;
   }
 
   /** How many DJL predictors the image and text pools have made so far (for tests). */

@@ -3,7 +3,7 @@ package dev.imgsearch.djl;
 import dev.imgsearch.embedders.ModelFamily;
 
 /**
- * ResNet50 without its classifier (seed 001) through DJL: the 2048-d average-pooled feature with torchvision's
+ * ResNet50 without its classifier (the "Image Search with Milvus" tutorial) through DJL: the 2048-d average-pooled feature with torchvision's
  * preprocessing, compared by L2 distance, not normalised unless {@link Builder#normalize(boolean) normalize(true)};
  * the same vectors as {@code dev.imgsearch.onnx.ResNet50Embedder}. The graph's output is {@code pooler_output},
  * else {@code output} or {@code last_hidden_state} (a spatial map is averaged), else its only output.
@@ -32,7 +32,7 @@ public final class DjlResNet50Embedder extends DjlVisionFeatureEmbedder {
 
     private Builder() {}
 
-    /** L2-normalise the features (default false: the raw pooled feature, as seed 001 stores it). */
+    /** L2-normalise the features (default false: the raw pooled feature, as the "Image Search with Milvus" tutorial stores it). */
     public Builder normalize(boolean normalize) {
       this.normalize = normalize;
       return this;

@@ -3,7 +3,7 @@ package dev.imgsearch.djl;
 import dev.imgsearch.embedders.ModelFamily;
 
 /**
- * Keras VGG16 ({@code include_top=False, pooling="max"}, seed 002) through DJL: the 512-d max-pooled feature,
+ * Keras VGG16 ({@code include_top=False, pooling="max"}, the "Milvus向量数据库之以图搜图" tutorial) through DJL: the 512-d max-pooled feature,
  * L2-normalised, with Keras' preprocessing (224x224 nearest, BGR, caffe means), compared by L2 distance; the same
  * vectors as {@code dev.imgsearch.onnx.Vgg16Embedder}. The graph takes NHWC images, as Keras exports do
  * ({@link FeatureBuilder#layout} for an NCHW export).

@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImagePreprocessor;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.ModelDirectory;
@@ -23,11 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * An image-only feature extractor on DJL (ResNet50, VGG16): one graph, a pooled feature, optionally L2-normalised.
  * Thread-safe: each concurrent call borrows its own DJL predictor from a bounded pool.
  */
-public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
+public abstract class DjlVisionFeatureEmbedder implements PixelEmbedder {
   private final ModelFamily family;
   private final String modelId;
   private final DjlEngine engine;
   private final ImageRecipe recipe;
+  private ImagePreprocessor preprocessor;
   private final boolean normalize;
   private final List<String> outputs;
   private final PredictorPool<PixelTranslator.Batch, GraphTranslator.Outputs> pool;
@@ -105,6 +107,16 @@ public abstract class DjlVisionFeatureEmbedder implements ImageEmbedder {
   @Override
   public ImageRecipe recipe() {
     return recipe;
+  }
+
+  @Override
+  public ImagePreprocessor preprocessor() {
+    ImagePreprocessor p = preprocessor;
+    if (p == null) {
+      p = ImagePreprocessor.of(recipe);
+      preprocessor = p;
+    }
+    return p;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.imgsearch.djl;
 
 import dev.imgsearch.core.InvalidInputException;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.ModelFamily;
 import java.util.Arrays;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.model.HubClient;
-import dev.imgsearch.core.model.LocalHubServer;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.embedders.hub.HubClient;
+import dev.imgsearch.embedders.hub.LocalHubServer;
 import dev.imgsearch.core.testing.TestVectors;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -115,7 +115,7 @@ class DjlBehaviourTest {
       Files.copy(TestModels.model("resnet50").resolve("torchscript/model.pt"), out);
       out.closeEntry();
     }
-    ImageInput image = ImageInput.of(TestModels.coreImages().resolve("photo_640x480.jpg"));
+    ImageInput image = ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg"));
     try (var fromUrl = DjlResNet50Embedder.builder().modelUrl(zip.toUri().toString()).modelName("resnet50")
         .engine(DjlEngine.PYTORCH).build();
         var fromFile = DjlResNet50Embedder.builder().modelFile(TestModels.model("resnet50").resolve(
@@ -155,7 +155,7 @@ class DjlBehaviourTest {
   @Test
   void everyFamilyLoadsFromTheHubLikeEmbeddersOnnx() {
     String commit = "89abcdef0123456789abcdef0123456789abcdef";
-    ImageInput image = ImageInput.of(TestModels.coreImages().resolve("rgba_320x240.png"));
+    ImageInput image = ImageInput.of(TestModels.testImages().resolve("rgba_320x240.png"));
     try (LocalHubServer server = new LocalHubServer()) {
       for (String family : TestModels.FAMILIES) {
         server.serve("tiny/" + family, commit, TestModels.model(family));

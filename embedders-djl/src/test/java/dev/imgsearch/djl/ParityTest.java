@@ -3,10 +3,10 @@ package dev.imgsearch.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import dev.imgsearch.core.embed.ImageEmbedder;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
 import dev.imgsearch.core.testing.TestVectors;
 import dev.imgsearch.onnx.ChineseClipEmbedder;
 import dev.imgsearch.onnx.ClipEmbedder;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * DJL-PyTorch (TorchScript), DJL-ONNX Runtime (ONNX) and embedders-onnx (ONNX) on the same weights and core's
  * committed test images: every pair agrees to cosine ≥ 0.9999 (they see the same preprocessed pixels), and each
- * agrees with the Python reference (the eager torch module on core's reference preprocessing,
+ * agrees with the Python reference (the eager torch module on the image module's reference preprocessing,
  * src/test/python/make_test_models.py) to the targets of embedders-onnx's parity test: ≥ 0.9999 for lossless
  * formats, ≥ 0.999 for JPEG (decoder differences), lossy WebP reported and held to ≥ 0.98 (core's decoder
  * difference, the same on every engine). The minimum cosine per
@@ -77,15 +77,15 @@ class ParityTest {
     }
   }
 
-  private static Map<String, ImageEmbedder> engines(ImageEmbedder pt, ImageEmbedder ort, ImageEmbedder onnx) {
-    Map<String, ImageEmbedder> m = new LinkedHashMap<>();
+  private static Map<String, PixelEmbedder> engines(PixelEmbedder pt, PixelEmbedder ort, PixelEmbedder onnx) {
+    Map<String, PixelEmbedder> m = new LinkedHashMap<>();
     m.put("djl-pytorch", pt);
     m.put("djl-onnxruntime", ort);
     m.put("embedders-onnx", onnx);
     return m;
   }
 
-  private static void check(String family, Map<String, ImageEmbedder> embedders) {
+  private static void check(String family, Map<String, PixelEmbedder> embedders) {
     JsonObject images = REFERENCE.getAsJsonObject("families").getAsJsonObject(family).getAsJsonObject("images");
     assertThat(images.size()).isGreaterThanOrEqualTo(10);
     List<String> failures = new ArrayList<>();
@@ -94,12 +94,12 @@ class ParityTest {
       Map<String, float[]> actual = new LinkedHashMap<>();
       float[] pixels = null;
       for (var e : embedders.entrySet()) {
-        ImageEmbedder embedder = e.getValue();
+        PixelEmbedder embedder = e.getValue();
         assertThat(embedder.recipe().id()).isEqualTo(REFERENCE.getAsJsonObject("families").getAsJsonObject(family)
             .get("recipe").getAsString());
         if (pixels == null) {
           pixels = embedder.recipe().apply(ImageDecoder.standard().decode(ImageInput.of(
-              TestModels.coreImages().resolve(name))));
+              TestModels.testImages().resolve(name))));
         }
         float[] v = embedder.embedPixels(List.of(pixels)).get(0);
         assertThat(v).hasSize(embedder.dimension()).hasSameSizeAs(expected);

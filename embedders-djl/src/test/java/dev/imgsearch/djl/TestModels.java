@@ -64,8 +64,8 @@ final class TestModels {
     return repoRoot().resolve("embedders-onnx/src/test/resources/models").resolve(family);
   }
 
-  static Path coreImages() {
-    return repoRoot().resolve("core/src/test/resources/images");
+  static Path testImages() {
+    return repoRoot().resolve("image/src/test/resources/images");
   }
 
   static Path repoRoot() {

@@ -1,11 +1,11 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ModelFamily;
 
 /**
  * Chinese-CLIP ({@code cn_clip}: ViT-B-16, ViT-L-14, ViT-H-14 ...) on ONNX Runtime: image and text embeddings,
- * L2-normalised, compared by cosine, as seeds 000 and 004 use them.
+ * L2-normalised, compared by cosine, as the Chinese-CLIP tutorials use them.
  *
  * <p>Text: the model's BERT WordPiece {@code tokenizer.json}, 52 tokens ({@code [CLS]} ... {@code [SEP]}, longer
  * texts cut keeping {@code [SEP]}, padded with 0, attention mask on the text), as {@code cn_clip.clip.tokenize}.

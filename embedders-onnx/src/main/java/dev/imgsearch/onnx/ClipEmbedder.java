@@ -1,12 +1,12 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ModelFamily;
 import dev.imgsearch.embedders.text.ClipTextCleaner;
 
 /**
  * OpenAI CLIP (ViT-B/32, ViT-B/16, ViT-L/14 ...) on ONNX Runtime: image and text embeddings after the projection,
- * L2-normalised, compared by cosine, as seed 003 uses them.
+ * L2-normalised, compared by cosine, as the "Text to Image Search with Milvus" tutorial uses them.
  *
  * <p>Text: CLIP's text cleaning ({@link ClipTextCleaner}), the model's {@code tokenizer.json}, 77 tokens with
  * {@code <|startoftext|>} ... {@code <|endoftext|>}, longer texts cut keeping the end token, padded with 0 (as

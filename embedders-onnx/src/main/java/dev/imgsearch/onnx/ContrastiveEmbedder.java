@@ -3,7 +3,9 @@ package dev.imgsearch.onnx;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImagePreprocessor;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelDirectory.Format;
@@ -24,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /** The CLIP-like families: an image tower and a text tower into one space, L2-normalised, compared by cosine. */
-abstract class ContrastiveEmbedder implements MultimodalEmbedder {
+abstract class ContrastiveEmbedder implements MultimodalEmbedder, PixelEmbedder {
   private final String modelId;
   private final ImageRecipe recipe;
+  private ImagePreprocessor preprocessor;
   private final ImageTower image;
   private final TextTower text;
   private final float logitScale;
@@ -158,6 +161,16 @@ abstract class ContrastiveEmbedder implements MultimodalEmbedder {
   @Override
   public ImageRecipe recipe() {
     return recipe;
+  }
+
+  @Override
+  public ImagePreprocessor preprocessor() {
+    ImagePreprocessor p = preprocessor;
+    if (p == null) {
+      p = ImagePreprocessor.of(recipe);
+      preprocessor = p;
+    }
+    return p;
   }
 
   /** The tokenizer this embedder uses (context length, ids), for inspection and tests. */

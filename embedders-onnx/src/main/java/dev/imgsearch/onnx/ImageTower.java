@@ -2,7 +2,7 @@ package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.Pooling;
 import dev.imgsearch.embedders.Vectors;

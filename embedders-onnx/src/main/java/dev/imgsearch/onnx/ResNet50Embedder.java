@@ -1,10 +1,10 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ModelFamily;
 
 /**
- * ResNet50 with torchvision's ImageNet weights and the classifier removed, as seed 001 uses it: the 2048-d
+ * ResNet50 with torchvision's ImageNet weights and the classifier removed, as the "Image Search with Milvus" tutorial uses it: the 2048-d
  * average-pooled feature, with torchvision's preprocessing ({@link ImageRecipe#torchvisionResNet()}), compared by
  * L2 distance. Not normalised unless {@link Builder#normalize(boolean) normalize(true)}.
  *
@@ -33,7 +33,7 @@ public final class ResNet50Embedder extends VisionFeatureEmbedder {
 
     private Builder() {}
 
-    /** L2-normalise the features (default false: the raw pooled feature, as seed 001 stores it). */
+    /** L2-normalise the features (default false: the raw pooled feature, as the "Image Search with Milvus" tutorial stores it). */
     public Builder normalize(boolean normalize) {
       this.normalize = normalize;
       return this;

@@ -1,10 +1,10 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.embedders.ModelFamily;
 
 /**
- * VGG16 as Keras builds it for seed 002 ({@code VGG16(weights="imagenet", include_top=False, pooling="max")}): the
+ * VGG16 as Keras builds it for the "Milvus向量数据库之以图搜图" tutorial ({@code VGG16(weights="imagenet", include_top=False, pooling="max")}): the
  * 512-d max-pooled feature, L2-normalised, with Keras' preprocessing ({@link ImageRecipe#kerasVgg16()}: 224x224
  * nearest, BGR, caffe means), compared by L2 distance. Keras exports take NHWC images; this is read off the graph.
  *

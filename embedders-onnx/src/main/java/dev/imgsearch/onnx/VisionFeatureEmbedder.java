@@ -2,8 +2,9 @@ package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.embed.ImageEmbedder;
-import dev.imgsearch.core.image.ImageRecipe;
+import dev.imgsearch.image.ImagePreprocessor;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.embedders.ModelDirectory.Format;
@@ -17,10 +18,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An image-only feature extractor (ResNet50, VGG16): one graph, a pooled feature, optionally L2-normalised. */
-abstract class VisionFeatureEmbedder implements ImageEmbedder {
+abstract class VisionFeatureEmbedder implements PixelEmbedder {
   private final String name;
   private final String modelId;
   private final ImageRecipe recipe;
+  private ImagePreprocessor preprocessor;
   private final OnnxModel model;
   private final ImageTower tower;
   private final boolean normalize;
@@ -80,6 +82,16 @@ abstract class VisionFeatureEmbedder implements ImageEmbedder {
   @Override
   public ImageRecipe recipe() {
     return recipe;
+  }
+
+  @Override
+  public ImagePreprocessor preprocessor() {
+    ImagePreprocessor p = preprocessor;
+    if (p == null) {
+      p = ImagePreprocessor.of(recipe);
+      preprocessor = p;
+    }
+    return p;
   }
 
   @Override

@@ -3,15 +3,15 @@ package dev.imgsearch.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.pipeline.DirectorySource;
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexFields;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
-import dev.imgsearch.core.pipeline.LabelProbability;
-import dev.imgsearch.core.pipeline.Query;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.pipeline.DirectorySource;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexFields;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.LabelProbability;
+import dev.imgsearch.pipeline.Query;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ClipImageIndexTest {
   @Test
   void indexesAndSearchesWithTheTinyClipModel() throws java.io.IOException {
-    Path images = TestModels.coreImages();
+    Path images = TestModels.testImages();
     try (ClipEmbedder clip = TestModels.clip();
         InMemoryVectorStore store = new InMemoryVectorStore();
         ImageIndex index = ImageIndex.builder().embedder(clip).store(store).collection("clip_images")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.model.HubClient;
-import dev.imgsearch.core.model.LocalHubServer;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.embedders.hub.HubClient;
+import dev.imgsearch.embedders.hub.LocalHubServer;
 import dev.imgsearch.core.testing.TestVectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class HubModelTest {
 
   @Test
   void clipFromTheHubEmbedsLikeTheDirectory() {
-    ImageInput image = ImageInput.of(TestModels.coreImages().resolve("photo_640x480.jpg"));
+    ImageInput image = ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg"));
     try (ClipEmbedder fromHub = ClipEmbedder.builder().fromHub("tiny/clip", "main").hub(hub).build();
         ClipEmbedder local = TestModels.clip()) {
       assertThat(fromHub.modelId()).isEqualTo("tiny/clip");
@@ -59,7 +59,7 @@ class HubModelTest {
 
   @Test
   void theOtherFamiliesLoadFromTheHub() {
-    ImageInput image = ImageInput.of(TestModels.coreImages().resolve("rgba_320x240.png"));
+    ImageInput image = ImageInput.of(TestModels.testImages().resolve("rgba_320x240.png"));
     try (ChineseClipEmbedder cn = ChineseClipEmbedder.builder().fromHub("tiny/chinese-clip", "main").hub(hub).build();
         ResNet50Embedder resnet = ResNet50Embedder.builder().fromHub("tiny/resnet50", COMMIT).hub(hub).build();
         Vgg16Embedder vgg = Vgg16Embedder.builder().fromHub("tiny/vgg16", "main").hub(hub).build()) {

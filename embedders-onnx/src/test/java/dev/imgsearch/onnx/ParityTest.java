@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
-import dev.imgsearch.core.embed.ImageEmbedder;
+import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.core.embed.MultimodalEmbedder;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.image.ImageRecipe;
-import dev.imgsearch.core.image.Resampling;
-import dev.imgsearch.core.pipeline.LabelProbability;
-import dev.imgsearch.core.pipeline.ZeroShotClassifier;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.Resampling;
+import dev.imgsearch.pipeline.LabelProbability;
+import dev.imgsearch.pipeline.ZeroShotClassifier;
 import dev.imgsearch.core.testing.TestVectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,17 +74,17 @@ class ParityTest {
         .build("vgg-bilinear")); // the mistake: bilinear instead of nearest
   }
 
-  private static void checkImages(String family, Supplier<? extends ImageEmbedder> factory, ImageRecipe wrong) {
+  private static void checkImages(String family, Supplier<? extends PixelEmbedder> factory, ImageRecipe wrong) {
     JsonObject images = REFERENCE.getAsJsonObject("families").getAsJsonObject(family).getAsJsonObject("images");
     assertThat(images.size()).isGreaterThanOrEqualTo(10);
     List<String> failures = new ArrayList<>();
     double worstWrong = 1;
-    try (ImageEmbedder embedder = factory.get()) {
+    try (PixelEmbedder embedder = factory.get()) {
       assertThat(embedder.recipe().id()).isEqualTo(REFERENCE.getAsJsonObject("families").getAsJsonObject(family)
           .get("recipe").getAsString());
       for (String name : images.keySet()) {
         float[] expected = TestVectors.littleEndianFloats(images.get(name).getAsString());
-        float[] actual = embedder.embedImage(ImageInput.of(TestModels.coreImages().resolve(name)));
+        float[] actual = embedder.embedImage(ImageInput.of(TestModels.testImages().resolve(name)));
         assertThat(actual).hasSize(embedder.dimension()).hasSameSizeAs(expected);
         double cos = TestVectors.cosine(actual, expected);
         String format = format(name);
@@ -93,7 +93,7 @@ class ParityTest {
           failures.add(name + ": cosine " + cos);
         }
         float[] mistaken = embedder.embedPixels(List.of(wrong.apply(
-            ImageDecoder.standard().decode(ImageInput.of(TestModels.coreImages().resolve(name)))))).get(0);
+            ImageDecoder.standard().decode(ImageInput.of(TestModels.testImages().resolve(name)))))).get(0);
         worstWrong = Math.min(worstWrong, TestVectors.cosine(mistaken, expected));
       }
     }
@@ -124,7 +124,7 @@ class ParityTest {
     List<String> labels = new ArrayList<>();
     spec.getAsJsonArray("labels").forEach(e -> labels.add(e.getAsString()));
     ZeroShotClassifier classifier = ZeroShotClassifier.of(embedder, labels, spec.get("template").getAsString());
-    List<Double> probs = classifier.classify(ImageInput.of(TestModels.coreImages().resolve(
+    List<Double> probs = classifier.classify(ImageInput.of(TestModels.testImages().resolve(
         spec.get("image").getAsString()))).stream().map(LabelProbability::probability).toList();
     var expected = spec.getAsJsonArray("probabilities");
     double maxDiff = 0;

@@ -25,13 +25,13 @@ final class TestModels {
     return resources().resolve("models").resolve(family);
   }
 
-  /** core's committed test images (core/src/test/resources/images), from the source tree. */
-  static Path coreImages() {
-    return repoRoot().resolve("core/src/test/resources/images");
+  /** the image module's committed test images (image/src/test/resources/images), from the source tree. */
+  static Path testImages() {
+    return repoRoot().resolve("image/src/test/resources/images");
   }
 
   static Path coreResources() {
-    return repoRoot().resolve("core/src/test/resources");
+    return repoRoot().resolve("image/src/test/resources");
   }
 
   static Path repoRoot() {

@@ -1,14 +1,14 @@
 package dev.imgsearch.examples;
 
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
-import dev.imgsearch.core.pipeline.LabelProbability;
-import dev.imgsearch.core.pipeline.Query;
-import dev.imgsearch.core.pipeline.ZeroShotClassifier;
-import dev.imgsearch.core.render.ResultGrid;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.LabelProbability;
+import dev.imgsearch.pipeline.Query;
+import dev.imgsearch.pipeline.ZeroShotClassifier;
+import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.onnx.ChineseClipEmbedder;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seeds 000 and 004 with Chinese-CLIP: zero-shot labels for {@code pokemon.jpeg} (杰尼龟/妙蛙种子/小火龙/皮卡丘, as
+ * The Chinese-CLIP tutorials ("Milvus的以文搜图", "玩转多模态搜索") with Chinese-CLIP: zero-shot labels for {@code pokemon.jpeg} (杰尼龟/妙蛙种子/小火龙/皮卡丘, as
  * {@code cn_clip}'s quick start prints them), then text-to-image with a Chinese query and image-to-image on one
  * collection ({@code ImageTextSearch}, COSINE), and both result rows in one picture.
  */

@@ -1,8 +1,8 @@
 package dev.imgsearch.examples;
 
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.IndexFailure;
-import dev.imgsearch.core.pipeline.IndexReport;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.IndexFailure;
+import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.core.store.MetricType;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seed 000's {@code hello_milvus.py}, every step through {@link VectorStore}: connect, create {@code hello_milvus}
+ * The "Milvus的以文搜图" tutorial's {@code hello_milvus.py}, every step through {@link VectorStore}: connect, create {@code hello_milvus}
  * (VARCHAR pk, DOUBLE random, 8-d embeddings), insert 3000 rows, flush, IVF_FLAT/L2 with nlist 128, load (implicit
  * here), search the last two vectors with nprobe 10, query {@code random > 0.5}, pagination, a filtered ("hybrid")
  * search, delete by pk, drop; printed in the same sections with latencies. The random numbers come from

@@ -2,9 +2,9 @@ package dev.imgsearch.examples;
 
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.StoreUnavailableException;
-import dev.imgsearch.core.image.ImageDecoder;
-import dev.imgsearch.core.image.ImageInput;
-import dev.imgsearch.core.render.ResultGrid;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FullTextField;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seed 004's sparse + dense retrieval: each image's Chinese caption becomes a BM25 sparse vector (the store's full-text
+ * The "玩转多模态搜索" tutorial's sparse + dense retrieval: each image's Chinese caption becomes a BM25 sparse vector (the store's full-text
  * field: jieba in Milvus, SmartChineseAnalyzer in Lucene) beside the image's Chinese-CLIP dense vector (dot product,
  * as DashVector requires for hybrid search), in the collection {@code ImageTextSearch}. A Chinese query is then
  * searched three ways: dense only (text-to-image), sparse only (BM25 on the captions) and both fused with RRF.

@@ -2,7 +2,7 @@ package dev.imgsearch.examples;
 
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
-import dev.imgsearch.core.model.HubClient;
+import dev.imgsearch.embedders.hub.HubClient;
 import dev.imgsearch.onnx.ChineseClipEmbedder;
 import dev.imgsearch.onnx.ClipEmbedder;
 import dev.imgsearch.onnx.ModelBuilder;
@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * say how to pass a local model instead.
  */
 final class Models {
-  /** OpenAI CLIP ViT-B/32 (seed 003), Xenova's ONNX export of openai/clip-vit-base-patch32. */
+  /** OpenAI CLIP ViT-B/32 (the "Text to Image Search with Milvus" tutorial), Xenova's ONNX export of openai/clip-vit-base-patch32. */
   static final String CLIP = "Xenova/clip-vit-base-patch32";
-  /** Chinese-CLIP ViT-B-16 (seeds 000, 004), Xenova's ONNX export of OFA-Sys/chinese-clip-vit-base-patch16. */
+  /** Chinese-CLIP ViT-B-16 (the Chinese-CLIP tutorials), Xenova's ONNX export of OFA-Sys/chinese-clip-vit-base-patch16. */
   static final String CHINESE_CLIP = "Xenova/chinese-clip-vit-base-patch16";
 
   private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*/[\\w.-]+(@[\\w./-]+)?");

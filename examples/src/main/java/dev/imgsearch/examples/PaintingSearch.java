@@ -1,12 +1,12 @@
 package dev.imgsearch.examples;
 
 import dev.imgsearch.core.InvalidInputException;
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
-import dev.imgsearch.core.pipeline.Query;
-import dev.imgsearch.core.render.ResultGrid;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.Query;
+import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.onnx.ResNet50Embedder;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seed 001, "Image search with Milvus": torchvision's ResNet50 without its last layer (2048-d) embeds
+ * The "Image Search with Milvus" tutorial: torchvision's ResNet50 without its last layer (2048-d) embeds
  * {@code paintings/**}/*.jpg} in batches of 128 with a progress bar into the collection {@code image_search}
  * (id, filepath, embedding; IVF_FLAT, L2, nlist 16384), then each image of {@code test_paintings/**}/*.jpg} finds its
  * top 3 (nprobe 128), and {@code search_result.png} shows one row per test image: the image with the search time,

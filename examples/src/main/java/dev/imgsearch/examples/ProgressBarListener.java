@@ -1,7 +1,7 @@
 package dev.imgsearch.examples;
 
-import dev.imgsearch.core.pipeline.IndexListener;
-import dev.imgsearch.core.pipeline.IndexProgress;
+import dev.imgsearch.pipeline.IndexListener;
+import dev.imgsearch.pipeline.IndexProgress;
 import java.io.PrintWriter;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

@@ -2,12 +2,12 @@ package dev.imgsearch.examples;
 
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.filter.Filters;
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
-import dev.imgsearch.core.pipeline.Query;
-import dev.imgsearch.core.render.ResultGrid;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.Query;
+import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.onnx.Vgg16Embedder;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seed 002, "reverse image search": Keras VGG16 (max pooling, 512-d, L2-normalised) embeds every image of a product
+ * The "Milvus向量数据库之以图搜图" tutorial: Keras VGG16 (max pooling, 512-d, L2-normalised) embeds every image of a product
  * folder into the collection {@code pic} with the fields name, url and price; files that are not readable images
  * are skipped and listed; then a photo finds the 10 closest products (L2, nprobe 10), optionally below a price.
  */

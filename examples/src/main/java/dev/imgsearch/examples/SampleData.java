@@ -32,10 +32,10 @@ import javax.imageio.ImageIO;
  *       {@code train/<label>/}, with English labels and Chinese captions ({@code captions.tsv}), for the CLIP,
  *       Chinese-CLIP and hybrid examples;
  *   <li>{@link #paintings}: "paintings" by four painters' brush styles in {@code paintings/<painter>/} and
- *       {@code test_paintings/<painter>/}, as the impressionist dataset of seed 001;
+ *       {@code test_paintings/<painter>/}, as the impressionist dataset of the "Image Search with Milvus" tutorial;
  *   <li>{@link #products}: a product catalogue ({@code products.csv}: file, name, url, price) with two files that are
- *       not images, and a query photo, as seed 002;
- *   <li>{@link #pokemon}: a yellow creature with black-tipped ears and red cheeks, for seed 000's zero-shot labels.
+ *       not images, and a query photo, as the "Milvus向量数据库之以图搜图" tutorial;
+ *   <li>{@link #pokemon}: a yellow creature with black-tipped ears and red cheeks, for the "Milvus的以文搜图" tutorial's zero-shot labels.
  * </ul>
  */
 public final class SampleData {
@@ -72,8 +72,8 @@ public final class SampleData {
 
   /**
    * Scenes: {@code perSubject} images of each of {@link #SUBJECTS} in {@code root/train/<label>/<label>_<i>.JPEG}
-   * (as seed 003's {@code images_folder/train/**}/*.JPEG}), and {@code root/captions.tsv} with one line
-   * {@code train/<label>/<file>\t<Chinese caption>} per image (as seed 004's MUGE captions).
+   * (as the "Text to Image Search with Milvus" tutorial's {@code images_folder/train/**}/*.JPEG}), and {@code root/captions.tsv} with one line
+   * {@code train/<label>/<file>\t<Chinese caption>} per image (as the "玩转多模态搜索" tutorial's MUGE captions).
    *
    * @return {@code root}
    */
@@ -227,7 +227,7 @@ public final class SampleData {
   }
 
   /**
-   * "Paintings" in the layout of seed 001's dataset: {@code perPainter} in {@code root/paintings/<painter>/<n>.jpg}
+   * "Paintings" in the layout of the "Image Search with Milvus" tutorial's dataset: {@code perPainter} in {@code root/paintings/<painter>/<n>.jpg}
    * for each of {@link #PAINTERS}, and one test painting each for the first two painters in
    * {@code root/test_paintings/<painter>/<n>.jpg} (the walkthrough searches two).
    *
@@ -296,7 +296,7 @@ public final class SampleData {
   public record Product(String file, String name, String url, double price) {}
 
   /**
-   * A product catalogue as seed 002 indexes it: product photos in {@code root/products/}, {@code
+   * A product catalogue as the "Milvus向量数据库之以图搜图" tutorial indexes it: product photos in {@code root/products/}, {@code
    * root/products/products.csv} (file,name,url,price), two files that are not readable images
    * ({@code broken.jpg}: a JPEG cut after its header; {@code empty.png}: zero bytes), and a photo to search with,
    * {@code root/query.jpg} (another picture of the first product).

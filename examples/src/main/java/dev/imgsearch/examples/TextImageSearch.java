@@ -1,11 +1,11 @@
 package dev.imgsearch.examples;
 
-import dev.imgsearch.core.pipeline.ImageHit;
-import dev.imgsearch.core.pipeline.ImageIndex;
-import dev.imgsearch.core.pipeline.IndexReport;
-import dev.imgsearch.core.pipeline.IndexSource;
-import dev.imgsearch.core.pipeline.Query;
-import dev.imgsearch.core.render.ResultGrid;
+import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexReport;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.Query;
+import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.onnx.ClipEmbedder;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Seed 003, "Text-to-image search with Milvus": OpenAI CLIP ViT-B/32 embeds every image of {@code images_folder/train}
+ * The "Text to Image Search with Milvus" tutorial: OpenAI CLIP ViT-B/32 embeds every image of {@code images_folder/train}
  * into the collection {@code image_collection} (COSINE; the seed's auto id and dynamic {@code filepath} are the
  * index's deterministic id and {@code path} field), then the text "a white dog" finds the top 10, shown as a 5 x 2
  * grid of 150 px tiles.

@@ -185,4 +185,13 @@ public final class Filters {
     }
     return node;
   }
+
+  /**
+   * The filter as a tree of this package's nodes ({@link And}, {@link Or}, {@link Not}, {@link Comparison},
+   * {@link In}, {@link Like}), for code that walks it (schema checks, renderers): the filter itself when it is
+   * one, else its expression parsed.
+   */
+  public static Filter tree(Filter filter) {
+    return Node.adopt(filter);
+  }
 }

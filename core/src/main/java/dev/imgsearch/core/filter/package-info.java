@@ -11,7 +11,8 @@
  *   <li>Embedded stores call {@link dev.imgsearch.core.filter.Filter#matches} on each row; the Milvus store sends
  *       {@link dev.imgsearch.core.filter.Filter#toExpression}, canonical Milvus syntax that parses back to an equal
  *       tree.
- *   <li>{@link dev.imgsearch.core.filter.FilterValidation} checks a filter against a collection's schema.
+ *   <li>{@link dev.imgsearch.core.filter.Filters#tree} gives any filter as a tree of the public node classes, for code
+ *       that walks it (the store SPI checks filters against a schema with it).
  * </ul>
  *
  * <p>The language: comparisons {@code == != < <= > >=} between a field and a literal (either side), range chains

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A store that searches several routes at once (dense vector fields and BM25 {@link FullTextField full-text}
- * fields) and fuses their rankings into one list. Implemented by stores that support it (the Milvus store);
- * check with {@code store instanceof HybridSearch}.
+ * fields) and fuses their rankings into one list. Implemented by {@code MilvusVectorStore} (Milvus's BM25 function and
+ * its RRF or weighted ranker) and {@code LuceneVectorStore} (Lucene's BM25, fused the same way); check with
+ * {@code store instanceof HybridSearch}.
  */
 public interface HybridSearch {
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code nbits}, {@code M}, {@code efConstruction}). Immutable.
  *
  * <pre>{@code
- * IndexSpec.ivfFlat(128)        // seed 000, 001
+ * IndexSpec.ivfFlat(128)        // the Milvus tutorials
  * IndexSpec.hnsw(16, 200)
  * IndexSpec.flat()              // exact search
  * }</pre>

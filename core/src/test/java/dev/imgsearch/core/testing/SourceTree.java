@@ -23,8 +23,8 @@ public final class SourceTree {
     return p;
   }
 
-  /** core's committed test resources ({@code core/src/test/resources}). */
+  /** core's committed test resources ({@code image/src/test/resources}). */
   public static Path coreTestResources(Path start) {
-    return root(start).resolve("core/src/test/resources");
+    return root(start).resolve("image/src/test/resources");
   }
 }

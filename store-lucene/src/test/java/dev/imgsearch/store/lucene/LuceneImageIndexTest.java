@@ -1,6 +1,6 @@
 package dev.imgsearch.store.lucene;
 
-import dev.imgsearch.core.pipeline.ImageIndexContract;
+import dev.imgsearch.pipeline.ImageIndexContract;
 import dev.imgsearch.core.store.VectorStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

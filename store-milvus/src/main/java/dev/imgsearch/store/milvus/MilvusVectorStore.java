@@ -9,7 +9,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
-import dev.imgsearch.core.filter.FilterValidation;
+import dev.imgsearch.core.store.spi.FilterValidation;
 import dev.imgsearch.core.filter.Filters;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;

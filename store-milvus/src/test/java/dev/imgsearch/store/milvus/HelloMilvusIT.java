@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Seed 000's hello_milvus.py, step by step, through the store: a VARCHAR primary key, a DOUBLE "random" field,
+ * The "Milvus的以文搜图" tutorial's hello_milvus.py, step by step, through the store: a VARCHAR primary key, a DOUBLE "random" field,
  * 8-d "embeddings", 3000 rows, an IVF_FLAT/L2 index with nlist 128, search with nprobe 10, the query
  * {@code random > 0.5}, pagination, a filtered search, delete by primary key, drop.
  */

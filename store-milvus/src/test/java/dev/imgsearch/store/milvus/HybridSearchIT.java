@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Seed 004's sparse + dense retrieval on Milvus: a BM25 full-text field over Chinese captions (jieba) beside a
+ * The "玩转多模态搜索" tutorial's sparse + dense retrieval on Milvus: a BM25 full-text field over Chinese captions (jieba) beside a
  * dense image vector, searched by text alone and by both routes fused with RRF and weighted rankers.
  */
 @ExtendWith(MilvusServerExtension.class)

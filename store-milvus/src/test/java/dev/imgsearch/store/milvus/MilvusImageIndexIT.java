@@ -1,6 +1,6 @@
 package dev.imgsearch.store.milvus;
 
-import dev.imgsearch.core.pipeline.ImageIndexContract;
+import dev.imgsearch.pipeline.ImageIndexContract;
 import dev.imgsearch.core.store.VectorStore;
 import io.milvus.v2.common.ConsistencyLevel;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -3,7 +3,7 @@ package dev.imgsearch.core.store.spi;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.filter.Filter;
-import dev.imgsearch.core.filter.FilterValidation;
+import dev.imgsearch.core.store.spi.FilterValidation;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;

@@ -1,6 +1,0 @@
-/**
- * Where model files come from: {@link dev.imgsearch.core.model.HubClient} downloads files of a Hugging Face Hub
- * repository (or a mirror) once into the Hugging Face cache layout, verified and resumable, and works offline from
- * that cache. Embedder modules use it for their {@code fromHub(repoId, revision)} builders.
- */
-package dev.imgsearch.core.model;
