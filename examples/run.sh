@@ -20,8 +20,8 @@ classpath_file="$target/classpath.txt"
 stale=no
 if [ ! -f "$classpath_file" ] || ! ls "$target"/imgsearch-examples-*.jar >/dev/null 2>&1; then
   stale=yes
-elif [ -n "$(find "$root/pom.xml" "$root"/{core,embedders-onnx,store-lucene,store-milvus,examples}/pom.xml \
-    "$root"/{core,embedders-onnx,store-lucene,store-milvus,examples}/src/main -newer "$classpath_file" -print -quit)" ]; then
+elif [ -n "$(find "$root/pom.xml" "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,examples}/pom.xml \
+    "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,examples}/src/main -newer "$classpath_file" -print -quit)" ]; then
   stale=yes
 fi
 if [ "$stale" = yes ]; then
