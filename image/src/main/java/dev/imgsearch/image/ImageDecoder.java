@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.imageio.ImageIO;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       Pillow's {@code Image.MAX_IMAGE_PIXELS}). The limit also applies to an {@link ImageInput#of(BufferedImage)
  *       already decoded image}.</li>
  *   <li>Every bad input raises an {@link InvalidImageException} with its {@link Reason}: {@code EMPTY} (no bytes),
- *       {@code UNSUPPORTED_FORMAT} (no decoder recognises the data, e.g. text or SVG), {@code TRUNCATED} (the data
+ *       {@code UNSUPPORTED_FORMAT} (no decoder recognises the data, e.g. text, SVG or HEIC; told apart from a file
+ *       whose name claims a supported format that its bytes are not, which is {@code CORRUPT}), {@code TRUNCATED} (the data
  *       ends early; also detected when the JPEG decoder would fill the missing part with grey and only warn, as
  *       Pillow refuses such files), {@code CORRUPT} (the data is not a valid image of its format),
  *       {@code UNREADABLE} (missing or unreadable file).</li>
@@ -227,9 +229,7 @@ public final class ImageDecoder {
           "could not be inspected (" + e + "); check the input.", e);
     }
     if (!readers.hasNext()) {
-      throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT, input.description(),
-          "is not in an image format that can be decoded (" + describeStart(input) + "); supported formats: "
-              + supportedFormats() + ". Convert the image to JPEG or PNG.");
+      throw unrecognised(input);
     }
     return readers.next();
   }
@@ -425,21 +425,36 @@ public final class ImageDecoder {
     return s.toString();
   }
 
-  private static String describeStart(ImageInput input) {
-    byte[] head = new byte[8];
-    int n;
-    if (input.bytes() != null) {
-      n = Math.min(head.length, input.bytes().length);
-      System.arraycopy(input.bytes(), 0, head, 0, n);
-    } else {
-      try (var in = Files.newInputStream(input.path())) {
-        n = Math.max(0, in.readNBytes(head, 0, head.length));
-      } catch (IOException e) {
-        return "first bytes unreadable";
-      }
+  /**
+   * No decoder recognised the input: unsupported when its bytes are a known format the decoder does not read (or
+   * nothing claims a format), corrupt when its name claims a supported format that its bytes are not.
+   */
+  private static InvalidImageException unrecognised(ImageInput input) {
+    byte[] head = FormatSniffer.head(input);
+    String start = describeStart(head);
+    Optional<String> claimed = FormatSniffer.claimedFormat(input);
+    Optional<String> other = FormatSniffer.unsupportedFormat(head);
+    if (other.isPresent()) {
+      return new InvalidImageException(Reason.UNSUPPORTED_FORMAT, input.description(),
+          "is " + other.get() + (claimed.map(f -> ", although named as " + f).orElse("")) + ", which cannot be "
+              + "decoded here (supported formats: " + supportedFormats() + "). Convert it to JPEG or PNG.");
+    }
+    if (claimed.isPresent()) {
+      return new InvalidImageException(Reason.CORRUPT, input.description(),
+          "is not a readable " + claimed.get() + ", although named as one: its bytes match no image format ("
+              + start + "). The file is damaged or is not an image; re-download or re-copy it, or remove it.");
+    }
+    return new InvalidImageException(Reason.UNSUPPORTED_FORMAT, input.description(),
+        "is not in an image format that can be decoded (" + start + "); supported formats: " + supportedFormats()
+            + ". Convert the image to JPEG or PNG.");
+  }
+
+  private static String describeStart(byte[] head) {
+    if (head.length == 0) {
+      return "first bytes unreadable";
     }
     StringBuilder s = new StringBuilder("starts with");
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < Math.min(8, head.length); i++) {
       s.append(String.format(" %02x", head[i] & 0xFF));
     }
     return s.toString();

@@ -251,6 +251,34 @@ class ImageDecoderTest {
   }
 
   @Test
+  void randomBytesNamedAsJpegAreCorruptNotUnsupported(@TempDir Path dir) throws IOException {
+    byte[] noise = new byte[1 << 20];
+    new Random(7).nextBytes(noise);
+    noise[0] = 0x13;
+    Path file = Files.write(dir.resolve("holiday.jpg"), noise);
+    InvalidImageException e = assertReason(() -> DECODER.decode(ImageInput.of(file)), Reason.CORRUPT);
+    assertThat(e.getMessage()).contains("not a readable JPEG, although named as one").contains("re-download")
+        .doesNotContain("Convert");
+  }
+
+  @Test
+  void textNamedAsPngIsCorrupt(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("notes.png"), "shopping list: milk, eggs\n");
+    InvalidImageException e = assertReason(() -> DECODER.decode(ImageInput.of(file)), Reason.CORRUPT);
+    assertThat(e.getMessage()).contains("not a readable PNG").contains("starts with 73 68 6f 70");
+  }
+
+  @Test
+  void heicNamedAsJpegIsUnsupportedAndSaysWhatItIs(@TempDir Path dir) throws IOException {
+    byte[] heic = new byte[256];
+    byte[] box = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
+    System.arraycopy(box, 0, heic, 0, box.length);
+    Path file = Files.write(dir.resolve("IMG_0001.jpg"), heic);
+    InvalidImageException e = assertReason(() -> DECODER.decode(ImageInput.of(file)), Reason.UNSUPPORTED_FORMAT);
+    assertThat(e.getMessage()).contains("is HEIC/HEIF, although named as JPEG").contains("Convert it to JPEG");
+  }
+
+  @Test
   void truncatedJpegIsTruncatedNotGreyFilled() {
     // The JDK decoder fills the missing part with grey and only warns; Pillow refuses such files, and so do we.
     byte[] jpeg = TestImages.bytes("photo_640x480.jpg");
