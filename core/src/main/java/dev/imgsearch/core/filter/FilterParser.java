@@ -3,6 +3,8 @@ package dev.imgsearch.core.filter;
 import dev.imgsearch.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import dev.imgsearch.core.filter.FilterLexer.Token;
+import dev.imgsearch.core.filter.FilterLexer.Type;
 import java.util.function.Supplier;
 
 /**
@@ -33,44 +35,6 @@ final class FilterParser {
   /** The deepest nesting of parentheses and {@code not} accepted. */
   static final int MAX_NESTING = 200;
 
-  private enum Type {
-    IDENT("a field name"),
-    NUMBER("a number"),
-    STRING("a string"),
-    TRUE("true"),
-    FALSE("false"),
-    LPAREN("'('"),
-    RPAREN("')'"),
-    LBRACKET("'['"),
-    RBRACKET("']'"),
-    COMMA("','"),
-    MINUS("'-'"),
-    EQ("'=='"),
-    NE("'!='"),
-    LT("'<'"),
-    LE("'<='"),
-    GT("'>'"),
-    GE("'>='"),
-    AND("'and'"),
-    OR("'or'"),
-    NOT("'not'"),
-    IN("'in'"),
-    LIKE("'like'"),
-    EOF("the end of the expression");
-
-    final String description;
-
-    Type(String description) {
-      this.description = description;
-    }
-
-    boolean isComparison() {
-      return this == EQ || this == NE || this == LT || this == LE || this == GT || this == GE;
-    }
-  }
-
-  /** A token: its type, where it starts and ends in the expression, and for strings the decoded value. */
-  private record Token(Type type, int start, int end, Object value) {}
 
   private final String source;
   private final List<Token> tokens;
@@ -79,7 +43,7 @@ final class FilterParser {
 
   private FilterParser(String source) {
     this.source = source;
-    this.tokens = new Lexer(source).run();
+    this.tokens = new FilterLexer(source).run();
   }
 
   /** Parses an expression into a tree. */
@@ -98,17 +62,17 @@ final class FilterParser {
 
   private Node parseFilter() {
     Token first = peek();
-    if (first.type == Type.EOF) {
-      throw error(first.start, "the expression is empty; write a condition such as random > 0.5, or pass no filter "
+    if (first.type() == Type.EOF) {
+      throw error(first.start(), "the expression is empty; write a condition such as random > 0.5, or pass no filter "
           + "to match every row.");
     }
     Node node = parseOr();
     Token t = peek();
-    if (t.type == Type.RPAREN) {
-      throw error(t.start, "unbalanced ')': no '(' is open here; remove it or add the matching '('.");
+    if (t.type() == Type.RPAREN) {
+      throw error(t.start(), "unbalanced ')': no '(' is open here; remove it or add the matching '('.");
     }
-    if (t.type != Type.EOF) {
-      throw error(t.start, "unexpected " + describe(t) + " after a complete condition; join conditions with 'and' "
+    if (t.type() != Type.EOF) {
+      throw error(t.start(), "unexpected " + describe(t) + " after a complete condition; join conditions with 'and' "
           + "or 'or'.");
     }
     return node;
@@ -116,13 +80,13 @@ final class FilterParser {
 
   private Node parseOr() {
     Node first = parseAnd();
-    if (peek().type != Type.OR) {
+    if (peek().type() != Type.OR) {
       return first;
     }
     Token op = peek();
     List<Node> operands = new ArrayList<>();
     operands.add(first);
-    while (peek().type == Type.OR) {
+    while (peek().type() == Type.OR) {
       take();
       operands.add(parseAnd());
     }
@@ -131,13 +95,13 @@ final class FilterParser {
 
   private Node parseAnd() {
     Node first = parseUnary();
-    if (peek().type != Type.AND) {
+    if (peek().type() != Type.AND) {
       return first;
     }
     Token op = peek();
     List<Node> operands = new ArrayList<>();
     operands.add(first);
-    while (peek().type == Type.AND) {
+    while (peek().type() == Type.AND) {
       take();
       operands.add(parseUnary());
     }
@@ -146,20 +110,20 @@ final class FilterParser {
 
   private Node parseUnary() {
     Token t = peek();
-    if (t.type == Type.NOT) {
+    if (t.type() == Type.NOT) {
       take();
       enter(t);
       Node operand = parseUnary();
       nesting--;
       return build(t, () -> new Not(operand));
     }
-    if (t.type == Type.LPAREN) {
+    if (t.type() == Type.LPAREN) {
       take();
       enter(t);
       Node inner = parseOr();
       Token close = peek();
-      if (close.type != Type.RPAREN) {
-        throw error(close.start, "expected ')' to close the '(' at position " + t.start + " but found "
+      if (close.type() != Type.RPAREN) {
+        throw error(close.start(), "expected ')' to close the '(' at position " + t.start() + " but found "
             + describe(close) + "; add the ')' or join conditions with 'and' or 'or'.");
       }
       take();
@@ -171,7 +135,7 @@ final class FilterParser {
 
   private void enter(Token t) {
     if (++nesting > MAX_NESTING) {
-      throw error(t.start, "the expression nests parentheses and 'not' more than " + MAX_NESTING + " levels deep; "
+      throw error(t.start(), "the expression nests parentheses and 'not' more than " + MAX_NESTING + " levels deep; "
           + "simplify it.");
     }
   }
@@ -179,19 +143,19 @@ final class FilterParser {
   private Node parseCondition() {
     Token left = peek();
     Object leftValue;
-    if (left.type == Type.IDENT) {
+    if (left.type() == Type.IDENT) {
       take();
       leftValue = null;
-    } else if (isLiteralStart(left.type)) {
+    } else if (isLiteralStart(left.type())) {
       leftValue = parseLiteral();
     } else {
-      throw error(left.start, "expected a condition" + after(left) + " but found " + describe(left)
+      throw error(left.start(), "expected a condition" + after(left) + " but found " + describe(left)
           + "; a condition compares a field with a value, like price < 100.");
     }
     String field = leftValue == null ? name(left) : null;
 
     Token op = peek();
-    switch (op.type) {
+    switch (op.type()) {
       case EQ, NE, LT, LE, GT, GE -> {
         take();
         return parseComparison(left, field, leftValue, op);
@@ -203,31 +167,31 @@ final class FilterParser {
       }
       case NOT -> {
         Token in = tokens.get(next + 1);
-        if (in.type == Type.IN && Character.isLetter(source.charAt(op.start))) {
+        if (in.type() == Type.IN && Character.isLetter(source.charAt(op.start()))) {
           take();
           take();
           requireField(field, left, op);
           return parseList(field, left, true);
         }
-        throw error(op.start, "expected an operator after " + describe(left) + " but found " + describe(op)
+        throw error(op.start(), "expected an operator after " + describe(left) + " but found " + describe(op)
             + "; write 'not in [...]' or put 'not' before the condition: not (x == 1).");
       }
       case LIKE -> {
         take();
         requireField(field, left, op);
         Token pattern = peek();
-        if (pattern.type != Type.STRING) {
-          throw error(pattern.start, "expected a string pattern after 'like' but found " + describe(pattern)
+        if (pattern.type() != Type.STRING) {
+          throw error(pattern.start(), "expected a string pattern after 'like' but found " + describe(pattern)
               + "; write a quoted pattern such as \"cat%\".");
         }
         take();
-        return build(pattern, () -> new Like(field, (String) pattern.value));
+        return build(pattern, () -> new Like(field, (String) pattern.value()));
       }
       default -> {
         String what = field != null ? "an operator" : "a comparison operator";
-        throw error(op.start, "expected " + what + " after " + describe(left) + " but found " + describe(op)
+        throw error(op.start(), "expected " + what + " after " + describe(left) + " but found " + describe(op)
             + "; use ==, !=, <, <=, >, >=" + (field != null ? ", in, not in or like" : "")
-            + (field != null && op.type == Type.EOF ? " (to test a boolean field write " + field + " == true)" : "")
+            + (field != null && op.type() == Type.EOF ? " (to test a boolean field write " + field + " == true)" : "")
             + ".");
       }
     }
@@ -236,46 +200,46 @@ final class FilterParser {
   private Node parseComparison(Token left, String leftField, Object leftValue, Token op) {
     Token right = peek();
     Object rightValue;
-    if (right.type == Type.IDENT) {
+    if (right.type() == Type.IDENT) {
       take();
       rightValue = null;
-    } else if (isLiteralStart(right.type)) {
+    } else if (isLiteralStart(right.type())) {
       rightValue = parseLiteral();
     } else {
-      throw error(right.start, "expected a value after " + describe(op) + " but found " + describe(right)
+      throw error(right.start(), "expected a value after " + describe(op) + " but found " + describe(right)
           + "; write a number, a string in double quotes, true or false.");
     }
-    Comparison.Operator operator = operator(op.type);
+    Comparison.Operator operator = operator(op.type());
     if (leftField != null && rightValue == null) {
-      throw error(right.start, "comparing two fields ('" + leftField + "' and '"
-          + source.substring(right.start, right.end) + "') is not supported; compare a field with a value.");
+      throw error(right.start(), "comparing two fields ('" + leftField + "' and '"
+          + source.substring(right.start(), right.end()) + "') is not supported; compare a field with a value.");
     }
     if (rightValue == null) {
       name(right);
     }
     if (leftField == null && rightValue != null) {
-      throw error(left.start, "a comparison needs a field name on one side; both sides are values.");
+      throw error(left.start(), "a comparison needs a field name on one side; both sides are values.");
     }
     Token second = peek();
-    if (second.type.isComparison()) {
+    if (second.type().isComparison()) {
       // A range: 1 < x < 5, 5 >= x > 1.
       if (leftField != null) {
-        throw error(second.start, "a comparison cannot be compared again; write a range with the field in the "
+        throw error(second.start(), "a comparison cannot be compared again; write a range with the field in the "
             + "middle, like 1 < x < 5, or join conditions with 'and'.");
       }
-      Comparison.Operator operator2 = operator(second.type);
+      Comparison.Operator operator2 = operator(second.type());
       boolean up = operator == Comparison.Operator.LT || operator == Comparison.Operator.LE;
       boolean up2 = operator2 == Comparison.Operator.LT || operator2 == Comparison.Operator.LE;
       boolean down = operator == Comparison.Operator.GT || operator == Comparison.Operator.GE;
       boolean down2 = operator2 == Comparison.Operator.GT || operator2 == Comparison.Operator.GE;
       if (!(up && up2) && !(down && down2)) {
-        throw error(second.start, "a range needs two operators in the same direction, like 1 < x <= 5 or "
+        throw error(second.start(), "a range needs two operators in the same direction, like 1 < x <= 5 or "
             + "5 > x >= 1.");
       }
       take();
       Token upperToken = peek();
-      if (!isLiteralStart(upperToken.type)) {
-        throw error(upperToken.start, "expected a value after " + describe(second) + " but found "
+      if (!isLiteralStart(upperToken.type())) {
+        throw error(upperToken.start(), "expected a value after " + describe(second) + " but found "
             + describe(upperToken) + "; a range ends with a value, like 1 < x < 5.");
       }
       Object upper = parseLiteral();
@@ -293,32 +257,32 @@ final class FilterParser {
 
   private Node parseList(String field, Token left, boolean negated) {
     Token open = peek();
-    if (open.type != Type.LBRACKET) {
-      throw error(open.start, "expected a list after '" + (negated ? "not in" : "in") + "' but found "
+    if (open.type() != Type.LBRACKET) {
+      throw error(open.start(), "expected a list after '" + (negated ? "not in" : "in") + "' but found "
           + describe(open) + "; write the values in brackets, like [1, 2, 3] or [\"a\", \"b\"].");
     }
     take();
     List<Object> values = new ArrayList<>();
     Object first = null;
-    while (peek().type != Type.RBRACKET) {
+    while (peek().type() != Type.RBRACKET) {
       Token t = peek();
-      if (!isLiteralStart(t.type)) {
-        throw error(t.start, "expected a value or ']' in the list but found " + describe(t)
+      if (!isLiteralStart(t.type())) {
+        throw error(t.start(), "expected a value or ']' in the list but found " + describe(t)
             + "; a list holds numbers, strings or booleans, separated by commas.");
       }
       Object value = parseLiteral();
       if (first == null) {
         first = value;
       } else if (!Values.sameKind(first, value)) {
-        throw error(t.start, "the list mixes " + Values.kind(first) + " and " + Values.kind(value)
+        throw error(t.start(), "the list mixes " + Values.kind(first) + " and " + Values.kind(value)
             + "; use values of one kind.");
       }
       values.add(value);
       Token sep = peek();
-      if (sep.type == Type.COMMA) {
+      if (sep.type() == Type.COMMA) {
         take();
-      } else if (sep.type != Type.RBRACKET) {
-        throw error(sep.start, "expected ',' or ']' in the list but found " + describe(sep)
+      } else if (sep.type() != Type.RBRACKET) {
+        throw error(sep.start(), "expected ',' or ']' in the list but found " + describe(sep)
             + "; separate values with commas and close the list with ']'.");
       }
     }
@@ -334,17 +298,17 @@ final class FilterParser {
   /** Parses a literal at the current token: a (negative) number, a string or a boolean. */
   private Object parseLiteral() {
     Token t = take();
-    switch (t.type) {
+    switch (t.type()) {
       case STRING:
-        return t.value;
+        return t.value();
       case TRUE:
         return Boolean.TRUE;
       case FALSE:
         return Boolean.FALSE;
       case MINUS: {
         Token number = peek();
-        if (number.type != Type.NUMBER) {
-          throw error(number.start, "expected a number after '-' but found " + describe(number) + ".");
+        if (number.type() != Type.NUMBER) {
+          throw error(number.start(), "expected a number after '-' but found " + describe(number) + ".");
         }
         take();
         return number(t, number, true);
@@ -357,19 +321,19 @@ final class FilterParser {
   }
 
   private Object number(Token start, Token number, boolean negative) {
-    String text = source.substring(number.start, number.end);
+    String text = source.substring(number.start(), number.end());
     boolean integral = text.chars().allMatch(Character::isDigit);
     if (integral) {
       try {
         return Long.parseLong(negative ? "-" + text : text);
       } catch (NumberFormatException e) {
-        throw error(start.start, "the integer " + (negative ? "-" : "") + Values.shorten(text) + " does not fit in "
+        throw error(start.start(), "the integer " + (negative ? "-" : "") + Values.shorten(text) + " does not fit in "
             + "64 bits (" + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ").");
       }
     }
     double d = Double.parseDouble(text);
     if (Double.isInfinite(d)) {
-      throw error(start.start, "the number " + (negative ? "-" : "") + Values.shorten(text) + " is too large for a "
+      throw error(start.start(), "the number " + (negative ? "-" : "") + Values.shorten(text) + " is too large for a "
           + "double.");
     }
     return negative ? -d : d;
@@ -377,7 +341,7 @@ final class FilterParser {
 
   private void requireField(String field, Token left, Token op) {
     if (field == null) {
-      throw error(left.start, "the left side of " + describe(op) + " must be a field name but is "
+      throw error(left.start(), "the left side of " + describe(op) + " must be a field name but is "
           + describe(left) + ".");
     }
   }
@@ -401,17 +365,17 @@ final class FilterParser {
     } catch (FilterSyntaxException e) {
       throw e;
     } catch (InvalidInputException e) {
-      throw error(at.start, e.getMessage());
+      throw error(at.start(), e.getMessage());
     }
   }
 
   /** The field name an identifier token spells, checked (not a reserved word, not too long). */
   private String name(Token identifier) {
-    String name = source.substring(identifier.start, identifier.end);
+    String name = source.substring(identifier.start(), identifier.end());
     try {
       return Values.field(name);
     } catch (InvalidInputException e) {
-      throw error(identifier.start, e.getMessage());
+      throw error(identifier.start(), e.getMessage());
     }
   }
 
@@ -421,7 +385,7 @@ final class FilterParser {
 
   private Token take() {
     Token t = tokens.get(next);
-    if (t.type != Type.EOF) {
+    if (t.type() != Type.EOF) {
       next++;
     }
     return t;
@@ -432,15 +396,15 @@ final class FilterParser {
       return "";
     }
     Token previous = tokens.get(next - 1);
-    return previous.end <= t.start ? " after " + describe(previous) : "";
+    return previous.end() <= t.start() ? " after " + describe(previous) : "";
   }
 
   private String describe(Token t) {
-    return switch (t.type) {
+    return switch (t.type()) {
       case EOF -> "the end of the expression";
-      case STRING -> "the string " + Values.shorten(source.substring(t.start, t.end));
-      case NUMBER -> "the number " + Values.shorten(source.substring(t.start, t.end));
-      default -> "'" + Values.shorten(source.substring(t.start, t.end)) + "'";
+      case STRING -> "the string " + Values.shorten(source.substring(t.start(), t.end()));
+      case NUMBER -> "the number " + Values.shorten(source.substring(t.start(), t.end()));
+      default -> "'" + Values.shorten(source.substring(t.start(), t.end())) + "'";
     };
   }
 
@@ -448,260 +412,4 @@ final class FilterParser {
     return new FilterSyntaxException(source, position, problem);
   }
 
-  /** Splits the expression into tokens, ending with EOF. */
-  private static final class Lexer {
-    private final String s;
-    private final List<Token> out = new ArrayList<>();
-    private int i;
-
-    Lexer(String s) {
-      this.s = s;
-    }
-
-    List<Token> run() {
-      int n = s.length();
-      while (i < n) {
-        char c = s.charAt(i);
-        int start = i;
-        switch (c) {
-          case ' ', '\t', '\n', '\r' -> i++;
-          case '(' -> single(Type.LPAREN);
-          case ')' -> single(Type.RPAREN);
-          case '[' -> single(Type.LBRACKET);
-          case ']' -> single(Type.RBRACKET);
-          case ',' -> single(Type.COMMA);
-          case '-' -> single(Type.MINUS);
-          case '=' -> {
-            if (at(i + 1) == '=') {
-              pair(Type.EQ);
-            } else {
-              throw error(start, "unknown operator '='; use '==' to test equality.");
-            }
-          }
-          case '!' -> {
-            if (at(i + 1) == '=') {
-              pair(Type.NE);
-            } else {
-              single(Type.NOT);
-            }
-          }
-          case '<' -> {
-            if (at(i + 1) == '=') {
-              pair(Type.LE);
-            } else if (at(i + 1) == '>') {
-              throw error(start, "unknown operator '<>'; use '!=' to test inequality.");
-            } else {
-              single(Type.LT);
-            }
-          }
-          case '>' -> {
-            if (at(i + 1) == '=') {
-              pair(Type.GE);
-            } else {
-              single(Type.GT);
-            }
-          }
-          case '&' -> {
-            if (at(i + 1) == '&') {
-              pair(Type.AND);
-            } else {
-              throw error(start, "unknown operator '&'; use '&&' or 'and'.");
-            }
-          }
-          case '|' -> {
-            if (at(i + 1) == '|') {
-              pair(Type.OR);
-            } else {
-              throw error(start, "unknown operator '|'; use '||' or 'or'.");
-            }
-          }
-          case '"', '\'' -> string(c);
-          default -> {
-            if (isDigit(c) || (c == '.' && isDigit(at(i + 1)))) {
-              number();
-            } else if (isIdentifierStart(c)) {
-              word();
-            } else {
-              int cp = s.codePointAt(i);
-              throw error(start, "unexpected character '" + new String(Character.toChars(cp)) + "'"
-                  + (Character.isLetter(cp)
-                      ? "; field names use the letters A-Z, digits and '_', and text values go in double quotes."
-                      : "; conditions use ==, !=, <, <=, >, >=, in, not in and like, joined by and, or, not."));
-            }
-          }
-        }
-      }
-      out.add(new Token(Type.EOF, n, n, null));
-      return out;
-    }
-
-    private char at(int index) {
-      return index < s.length() ? s.charAt(index) : '\0';
-    }
-
-    private void single(Type type) {
-      out.add(new Token(type, i, i + 1, null));
-      i++;
-    }
-
-    private void pair(Type type) {
-      out.add(new Token(type, i, i + 2, null));
-      i += 2;
-    }
-
-    private static boolean isDigit(char c) {
-      return c >= '0' && c <= '9';
-    }
-
-    private static boolean isIdentifierStart(char c) {
-      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c) {
-      return isIdentifierStart(c) || isDigit(c);
-    }
-
-    private void word() {
-      int start = i;
-      while (i < s.length() && isIdentifierPart(s.charAt(i))) {
-        i++;
-      }
-      String word = s.substring(start, i);
-      Type type = switch (word) {
-        case "and", "AND" -> Type.AND;
-        case "or", "OR" -> Type.OR;
-        case "not", "NOT" -> Type.NOT;
-        case "in", "IN" -> Type.IN;
-        case "like", "LIKE" -> Type.LIKE;
-        case "true", "True", "TRUE" -> Type.TRUE;
-        case "false", "False", "FALSE" -> Type.FALSE;
-        default -> Type.IDENT;
-      };
-      out.add(new Token(type, start, i, null));
-    }
-
-    private void number() {
-      int start = i;
-      boolean integral = true;
-      while (isDigit(at(i))) {
-        i++;
-      }
-      if (at(i) == '.') {
-        integral = false;
-        i++;
-        while (isDigit(at(i))) {
-          i++;
-        }
-      }
-      if (at(i) == 'e' || at(i) == 'E') {
-        integral = false;
-        int e = i;
-        i++;
-        if (at(i) == '+' || at(i) == '-') {
-          i++;
-        }
-        if (!isDigit(at(i))) {
-          throw error(e, "malformed number '" + s.substring(start, Math.min(i, s.length()))
-              + "': an exponent needs digits, like 1e10 or 2.5E-3.");
-        }
-        while (isDigit(at(i))) {
-          i++;
-        }
-      }
-      if (isIdentifierPart(at(i)) || at(i) == '.') {
-        int end = i;
-        while (isIdentifierPart(at(end)) || at(end) == '.') {
-          end++;
-        }
-        throw error(start, "malformed number '" + Values.shorten(s.substring(start, end)) + "'; write decimal "
-            + "numbers like 42, -7, 0.5 or 1e-3.");
-      }
-      if (integral && i - start > 1 && s.charAt(start) == '0') {
-        throw error(start, "the integer " + s.substring(start, i) + " starts with 0, which Milvus reads as octal; "
-            + "remove the leading zeros.");
-      }
-      out.add(new Token(Type.NUMBER, start, i, null));
-    }
-
-    private void string(char quote) {
-      int start = i;
-      i++;
-      StringBuilder value = new StringBuilder();
-      while (true) {
-        if (i >= s.length()) {
-          throw error(start, "unterminated string: the " + (quote == '"' ? "double" : "single") + " quote at "
-              + "position " + start + " is never closed; add a closing " + quote + " (write \\" + quote
-              + " for a quote inside the string).");
-        }
-        char c = s.charAt(i);
-        if (c == quote) {
-          i++;
-          break;
-        }
-        if (c == '\n' || c == '\r') {
-          throw error(i, "line break inside a string; write \\n or \\r instead, or close the string.");
-        }
-        if (c != '\\') {
-          value.append(c);
-          i++;
-          continue;
-        }
-        if (i + 1 >= s.length()) {
-          throw error(start, "unterminated string: the quote at position " + start + " is never closed (the last "
-              + "backslash escapes nothing); add a closing " + quote + ".");
-        }
-        char e = s.charAt(i + 1);
-        switch (e) {
-          case '"', '\'', '\\', '?' -> append(value, e, 2);
-          case 'n' -> append(value, '\n', 2);
-          case 't' -> append(value, '\t', 2);
-          case 'r' -> append(value, '\r', 2);
-          case 'b' -> append(value, '\b', 2);
-          case 'f' -> append(value, '\f', 2);
-          case 'v' -> append(value, '\u000b', 2);
-          case 'a' -> append(value, '\u0007', 2);
-          case 'u' -> value.appendCodePoint(hex(4));
-          case 'U' -> value.appendCodePoint(hex(8));
-          default -> throw error(i, "unknown escape '\\" + e + "' in a string; use \\\\ for a backslash, \\\" or "
-              + "\\' for a quote, \\n, \\t, \\r, or \\uXXXX for any character.");
-        }
-      }
-      String decoded = value.toString();
-      int bad = Values.unpairedSurrogate(decoded);
-      if (bad >= 0) {
-        throw error(start, "the string holds an unpaired surrogate (a \\uD800-\\uDFFF escape without its pair), "
-            + "which is not valid Unicode; write the character itself or \\UXXXXXXXX.");
-      }
-      out.add(new Token(Type.STRING, start, i, decoded));
-    }
-
-    private void append(StringBuilder value, char c, int consumed) {
-      value.append(c);
-      i += consumed;
-    }
-
-    /** Reads {@code \\u} or {@code \\U} and its hex digits at {@code i}; returns the code point. */
-    private int hex(int digits) {
-      int start = i;
-      int cp = 0;
-      for (int k = 0; k < digits; k++) {
-        int d = Character.digit(at(start + 2 + k), 16);
-        if (d < 0) {
-          throw error(start, "the escape \\" + s.charAt(start + 1) + " needs " + digits + " hex digits, like "
-              + (digits == 4 ? "\\u00e9" : "\\U0001F600") + ".");
-        }
-        cp = cp * 16 + d;
-      }
-      if (cp > Character.MAX_CODE_POINT) {
-        throw error(start, "the escape " + s.substring(start, start + 2 + digits) + " is beyond the last Unicode "
-            + "code point U+10FFFF.");
-      }
-      i = start + 2 + digits;
-      return cp;
-    }
-
-    private FilterSyntaxException error(int position, String problem) {
-      return new FilterSyntaxException(s, position, problem);
-    }
-  }
 }
