@@ -73,7 +73,7 @@ final class MilvusCollections {
     checkServerSupports(spec);
     String name = spec.name();
     if (has(name)) {
-      requireSameSchema(describe(name), spec);
+      requireSameSchema(fromServer(name), spec);
       return;
     }
     CreateCollectionReq req = CreateCollectionReq.builder()
@@ -90,7 +90,7 @@ final class MilvusCollections {
       // Created meanwhile by someone else (or by an attempt whose answer was lost): fine if it is the same.
       if (has(name)) {
         specs.remove(name);
-        requireSameSchema(describe(name), spec);
+        requireSameSchema(fromServer(name), spec);
         return;
       }
       throw e;
@@ -175,6 +175,11 @@ final class MilvusCollections {
       specs.remove(collection);
       throw new CollectionNotFoundException(collection);
     }
+    return fromServer(collection);
+  }
+
+  /** Reads the spec of a collection known to exist from the server, and caches it. */
+  private CollectionSpec fromServer(String collection) {
     DescribeCollectionResp desc = calls.call("describe collection '" + collection + "'", collection, true,
         () -> client.describeCollection(DescribeCollectionReq.builder().collectionName(collection).build()));
     Map<String, DescribeIndexResp.IndexDesc> indexes = new HashMap<>();
