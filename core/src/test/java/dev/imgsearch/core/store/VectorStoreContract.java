@@ -11,6 +11,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.filter.Filter;
 import dev.imgsearch.core.filter.Filters;
+import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -1021,6 +1023,77 @@ public abstract class VectorStoreContract {
     assertThat(got.vector("vec")).containsExactly(some.vector("vec"));
     assertThat(got.get("random")).isEqualTo(some.get("random"));
     assertThat(store.get(name, List.of(rows.get(0).get("id")), List.of())).isEmpty();
+  }
+
+  /**
+   * The same mistake gets the same exception and message on every store: the store under test is compared with
+   * the in-memory store (the reference, whose messages all come from {@code core.store.spi}) on a collection of
+   * the same name and spec, for a wrong dimension and a NaN in a written row and in a query vector, an unknown
+   * output field, an unknown collection, a missing deleteWhere filter and a second spec for a collection.
+   */
+  @Test
+  void theSameMistakeGetsTheSameMessageAsOnEveryOtherStore() {
+    CollectionSpec spec = simpleSpec(MetricType.L2);
+    String name = spec.name();
+    List<Row> rows = new ArrayList<>(simpleRows(32).subList(0, 3));
+    store.createCollection(spec);
+    store.insert(name, rows);
+    try (VectorStore reference = new InMemoryVectorStore()) {
+      reference.createCollection(spec);
+      reference.insert(name, rows);
+      float[] nan = new float[DIM];
+      nan[2] = Float.NaN;
+      Row wrongDimension = Row.builder().put("id", 900L).put("random", 0.1).put("tag", "x")
+          .put("vec", new float[DIM + 1]).build();
+      Row nanRow = Row.builder().put("id", 901L).put("random", 0.1).put("tag", "x").put("vec", nan).build();
+      String unknown = newCollectionName();
+      CollectionSpec other = spec.toBuilder().field(FieldSpec.scalar("extra", FieldType.INT32)).build();
+      Map<String, Consumer<VectorStore>> mistakes = new LinkedHashMap<>();
+      mistakes.put("a row of a wrong dimension", s -> s.insert(name, List.of(rows.get(0), wrongDimension)));
+      mistakes.put("a row with NaN", s -> s.upsert(name, List.of(rows.get(0), nanRow)));
+      mistakes.put("a query of a wrong dimension",
+          s -> s.search(SearchRequest.builder(name).query(new float[DIM - 1]).build()));
+      mistakes.put("a query with NaN",
+          s -> s.search(SearchRequest.builder(name).query(new float[DIM]).query(nan).build()));
+      mistakes.put("an unknown output field of get", s -> s.get(name, List.of(1L), List.of("nope")));
+      mistakes.put("an unknown output field of query",
+          s -> s.query(QueryRequest.builder(name).outputFields("tag", "nope").build()));
+      mistakes.put("an unknown output field of search",
+          s -> s.search(SearchRequest.builder(name).query(new float[DIM]).outputFields("nope").build()));
+      mistakes.put("an unknown collection to describe", s -> s.describeCollection(unknown));
+      mistakes.put("an unknown collection to search",
+          s -> s.search(SearchRequest.builder(unknown).query(new float[DIM]).build()));
+      mistakes.put("an unknown collection to write", s -> s.upsert(unknown, rows));
+      mistakes.put("deleteWhere without a filter", s -> s.deleteWhere(name, null));
+      mistakes.put("another spec for a collection", s -> s.createCollection(other));
+      for (Map.Entry<String, Consumer<VectorStore>> m : mistakes.entrySet()) {
+        assertThat(failure(store, m.getValue())).as(m.getKey()).isEqualTo(failure(reference, m.getValue()));
+      }
+      assertThat(failure(store, mistakes.get("a row of a wrong dimension")))
+          .startsWith("InvalidInputException: Row 1 of the batch for collection '" + name + "' ")
+          .contains("'vec'").contains(String.valueOf(DIM));
+      assertThat(failure(store, mistakes.get("a row with NaN"))).startsWith("InvalidInputException: Row 1 ");
+      assertThat(failure(store, mistakes.get("a query of a wrong dimension")))
+          .startsWith("InvalidInputException: Query vector 0: ");
+      assertThat(failure(store, mistakes.get("a query with NaN"))).startsWith("InvalidInputException: Query vector 1: ");
+      assertThat(failure(store, mistakes.get("an unknown output field of query")))
+          .startsWith("SchemaException: Output field 'nope' is not a field of collection '" + name + "'");
+      assertThat(failure(store, mistakes.get("an unknown collection to search")))
+          .isEqualTo("CollectionNotFoundException: " + new CollectionNotFoundException(unknown).getMessage());
+      assertThat(failure(store, mistakes.get("another spec for a collection")))
+          .contains("'" + name + "' exists with another schema").contains("extra");
+    }
+    assertThat(store.count(name)).isEqualTo(rows.size());
+  }
+
+  /** The simple class name and message of what the call throws on the store. */
+  private static String failure(VectorStore on, Consumer<VectorStore> call) {
+    try {
+      call.accept(on);
+    } catch (RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    throw new AssertionError("no exception from " + on);
   }
 
   @Test

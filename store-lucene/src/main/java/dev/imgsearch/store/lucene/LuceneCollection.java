@@ -3,7 +3,6 @@ package dev.imgsearch.store.lucene;
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.StoreUnavailableException;
-import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.HybridSearchRequest;
 import org.apache.lucene.analysis.Analyzer;
@@ -283,9 +282,7 @@ final class LuceneCollection implements Closeable {
     Set<Object> batch = new HashSet<>();
     for (int i = 0; i < ids.size(); i++) {
       if (!batch.add(ids.get(i))) {
-        throw new InvalidInputException("Row " + i + " of the batch for collection '" + spec.name() + "' has primary "
-            + "key " + ids.get(i) + ", which appears twice in the batch; use upsert to replace rows. Nothing was "
-            + "written.");
+        throw SchemaChecks.duplicateKey(spec, i, ids.get(i), false);
       }
     }
     read(s -> {
@@ -293,9 +290,7 @@ final class LuceneCollection implements Closeable {
       ScoreDoc[] hits = s.search(new TermInSetQuery(Documents.ID, terms), 1).scoreDocs;
       if (hits.length > 0) {
         Object existing = primaryKeys(s.getIndexReader(), new int[] {hits[0].doc})[0];
-        throw new InvalidInputException("Row " + ids.indexOf(existing) + " of the batch for collection '"
-            + spec.name() + "' has primary key " + existing + ", which exists already; use upsert to replace rows. "
-            + "Nothing was written.");
+        throw SchemaChecks.duplicateKey(spec, ids.indexOf(existing), existing, true);
       }
       return null;
     });
@@ -336,11 +331,7 @@ final class LuceneCollection implements Closeable {
   }
 
   void deleteWhere(Filter filter) {
-    if (filter == null) {
-      throw new InvalidInputException("deleteWhere on collection '" + spec.name() + "' needs a filter; to delete "
-          + "every row, drop and recreate the collection.");
-    }
-    SchemaChecks.checkFilter(spec, filter);
+    SchemaChecks.checkDeleteFilter(spec, filter);
     Query q = filters.toQuery(filter);
     write(w -> w.deleteDocuments(q));
   }
@@ -440,10 +431,7 @@ final class LuceneCollection implements Closeable {
     List<Object> checkedRoutes = new ArrayList<>();
     for (HybridSearchRequest.Route route : request.routes()) {
       if (route.isText()) {
-        checkedRoutes.add(spec.fullTextField(route.field()).orElseThrow(() -> new SchemaException("Collection '"
-            + spec.name() + "' has no full-text field '" + route.field() + "'; its full-text fields are "
-            + spec.fullTextFields().stream().map(FullTextField::name).toList() + ". Declare one with "
-            + "CollectionSpec.Builder.fullText(FullTextField.of(name, textField, analyzer)).")));
+        checkedRoutes.add(SchemaChecks.textRouteField(spec, route.field()));
       } else {
         FieldSpec field = spec.vectorField(route.field());
         checkedRoutes.add(field);

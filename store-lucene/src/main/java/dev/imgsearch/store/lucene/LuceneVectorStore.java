@@ -15,6 +15,7 @@ import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.core.store.VectorStore;
+import dev.imgsearch.core.store.spi.SchemaDifferences;
 import dev.imgsearch.core.store.spi.StoreLifecycle;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -175,8 +176,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
         LuceneCollection existing = collections.get(spec.name());
         if (existing != null) {
           if (!existing.spec().equals(spec)) {
-            throw new SchemaException("Collection '" + spec.name() + "' exists with another schema: "
-                + existing.spec() + "; asked for " + spec + ". Drop it first, or use another name.");
+            throw SchemaDifferences.refusal(existing.spec(), spec);
           }
           return null;
         }

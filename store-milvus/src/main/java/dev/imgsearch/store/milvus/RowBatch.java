@@ -11,6 +11,9 @@ import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
 import dev.imgsearch.core.store.Row;
+import dev.imgsearch.core.store.spi.JsonValues;
+import dev.imgsearch.core.store.spi.SchemaChecks;
+import dev.imgsearch.core.store.spi.SchemaChecks.KeyRule;
 import io.milvus.grpc.BoolArray;
 import io.milvus.grpc.DataType;
 import io.milvus.grpc.DoubleArray;
@@ -24,13 +27,12 @@ import io.milvus.grpc.StringArray;
 import io.milvus.grpc.VectorField;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The rows of one write request, checked against the collection's spec and coerced to the field types, ready to be
+ * The rows of one write request, checked against the collection's spec and converted to the field types, ready to be
  * encoded either as columns (the gRPC {@code FieldData} that the server takes, built straight from the values) or as
  * milvus-sdk-java's JSON rows (for a client handed in through {@code wrap}). {@link #split} checks every row and cuts
  * a write into batches whose estimated size stays under a limit.
@@ -38,7 +40,7 @@ import java.util.Objects;
 final class RowBatch {
   /** The name under which Milvus keeps the dynamic fields of a row (a JSON object). */
   static final String DYNAMIC_FIELD = "$meta";
-  private static final Gson GSON = new Gson();
+  private static final Gson GSON = JsonValues.gson();
 
   private final CollectionSpec spec;
   /** Whether the key is left out of every row (an insert into an auto-id collection). */
@@ -56,92 +58,58 @@ final class RowBatch {
   }
 
   /**
-   * Checks and coerces every row, and splits them into batches under {@code maxBatchBytes} (estimated; a single row
-   * larger than that is a batch of its own).
+   * Checks and converts every row with core's {@link SchemaChecks#checkRows} (the checks and messages of every
+   * store), refuses dynamic field names that Milvus reserves, and splits the rows into batches under
+   * {@code maxBatchBytes} (estimated; a single row larger than that is a batch of its own).
    *
    * @param insert whether this is an insert: then an auto-id collection's rows must leave the key out
    * @throws InvalidInputException naming the row and field when a row does not fit the spec
    */
   static List<RowBatch> split(CollectionSpec spec, List<Row> rows, boolean insert, long maxBatchBytes) {
     Objects.requireNonNull(rows, "rows");
-    Map<String, Integer> index = new HashMap<>();
-    for (int j = 0; j < spec.fields().size(); j++) {
-      index.put(spec.fields().get(j).name(), j);
-    }
     boolean keyless = insert && spec.autoId();
+    List<Map<String, Object>> checked = SchemaChecks.checkRows(spec, rows, keyless ? KeyRule.GENERATED
+        : KeyRule.REQUIRED);
     List<RowBatch> batches = new ArrayList<>();
     RowBatch current = new RowBatch(spec, keyless);
-    for (int i = 0; i < rows.size(); i++) {
-      Row row = Objects.requireNonNull(rows.get(i), "row " + i);
-      long[] size = {64};
-      Object[] coerced = new Object[spec.fields().size()];
-      JsonObject extra = check(spec, index, row, i, keyless, coerced, size);
-      if (current.size() > 0 && current.bytes + size[0] > maxBatchBytes) {
+    for (int i = 0; i < checked.size(); i++) {
+      Map<String, Object> row = checked.get(i);
+      long size = 64;
+      Object[] values = new Object[spec.fields().size()];
+      for (int j = 0; j < values.length; j++) {
+        FieldSpec field = spec.fields().get(j);
+        Object v = row.get(field.name());
+        if (v != null) {
+          values[j] = field.type() == FieldType.JSON ? GSON.toJsonTree(v) : v; // both encodings send JSON text
+          size += estimate(field, values[j]);
+        }
+      }
+      JsonObject extra = current.dynamic == null ? null : new JsonObject();
+      for (Map.Entry<String, Object> e : row.entrySet()) {
+        if (extra != null && spec.field(e.getKey()).isEmpty()) {
+          if (e.getKey().startsWith("$")) {
+            throw new InvalidInputException("Row " + i + " of the batch for collection '" + spec.name() + "' has "
+                + "field '" + e.getKey() + "'; names starting with '$' are reserved by Milvus. Rename the field.");
+          }
+          JsonElement v = GSON.toJsonTree(e.getValue());
+          size += e.getKey().length() + v.toString().length();
+          extra.add(e.getKey(), v);
+        }
+      }
+      if (current.size() > 0 && current.bytes + size > maxBatchBytes) {
         batches.add(current);
         current = new RowBatch(spec, keyless);
       }
-      current.values.add(coerced);
+      current.values.add(values);
       if (current.dynamic != null) {
         current.dynamic.add(extra);
       }
-      current.bytes += size[0];
+      current.bytes += size;
     }
     if (current.size() > 0) {
       batches.add(current);
     }
     return batches;
-  }
-
-  /** Fills {@code coerced} with the row's declared values and returns its undeclared ones (null without dynamic fields). */
-  private static JsonObject check(CollectionSpec spec, Map<String, Integer> index, Row row, int i, boolean keyless,
-      Object[] coerced, long[] size) {
-    String pk = spec.primaryKey().name();
-    JsonObject extra = spec.dynamicFields() ? new JsonObject() : null;
-    for (Map.Entry<String, Object> e : row.asMap().entrySet()) {
-      String name = e.getKey();
-      Object value = e.getValue();
-      Integer j = index.get(name);
-      if (j == null) {
-        if (spec.fullTextField(name).isPresent()) {
-          throw new InvalidInputException("Row " + i + " has a value for full-text field '" + name + "', which "
-              + "the server computes from field '" + spec.fullTextField(name).get().textField() + "'; leave it out.");
-        }
-        if (extra == null) {
-          throw new InvalidInputException("Row " + i + " has field '" + name + "', which collection '" + spec.name()
-              + "' does not declare (its fields: " + spec.fields().stream().map(FieldSpec::name).toList() + "). "
-              + "Remove it, or create the collection with dynamicFields(true).");
-        }
-        if (name.startsWith("$")) {
-          throw new InvalidInputException("Row " + i + " has field '" + name + "'; names starting with '$' are "
-              + "reserved by Milvus. Rename the field.");
-        }
-        JsonElement v = value instanceof float[] f ? floats(f) : GSON.toJsonTree(value);
-        size[0] += name.length() + v.toString().length();
-        extra.add(name, v);
-        continue;
-      }
-      FieldSpec field = spec.fields().get(j);
-      if (keyless && name.equals(pk)) {
-        throw new InvalidInputException("Row " + i + " carries primary key '" + pk + "', but collection '"
-            + spec.name() + "' generates its keys (auto id). Leave the key out, or use upsert.");
-      }
-      Object v = field.coerce(value);
-      if (field.type() == FieldType.JSON) {
-        v = GSON.toJsonTree(v); // kept as a tree: both encodings send its JSON text
-      }
-      coerced[j] = v;
-      size[0] += estimate(field, v);
-    }
-    for (int j = 0; j < coerced.length; j++) {
-      FieldSpec f = spec.fields().get(j);
-      if (coerced[j] == null && !(keyless && f.name().equals(pk))) {
-        throw new InvalidInputException("Row " + i + " has no value for field '" + f.name() + "' (" + f.type()
-            + ") of collection '" + spec.name() + "'; every declared field needs a value"
-            + (f.name().equals(pk) ? " (the primary key too, unless the collection uses auto id and you insert)"
-            : "") + ".");
-      }
-    }
-    return extra;
   }
 
   /** Roughly the bytes a value takes in a request. */

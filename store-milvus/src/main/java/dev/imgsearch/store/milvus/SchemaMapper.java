@@ -1,7 +1,6 @@
 package dev.imgsearch.store.milvus;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.imgsearch.core.SchemaException;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -260,87 +258,5 @@ final class SchemaMapper {
         return text;
       }
     }
-  }
-
-  /**
-   * The differences between two specs of the same collection, for a message; empty when they describe the same
-   * schema (descriptions and number types of index parameters aside).
-   */
-  static List<String> differences(CollectionSpec existing, CollectionSpec wanted) {
-    List<String> diffs = new ArrayList<>();
-    if (existing.autoId() != wanted.autoId()) {
-      diffs.add("autoId is " + existing.autoId() + ", not " + wanted.autoId());
-    }
-    if (existing.dynamicFields() != wanted.dynamicFields()) {
-      diffs.add("dynamicFields is " + existing.dynamicFields() + ", not " + wanted.dynamicFields());
-    }
-    List<String> existingNames = existing.fields().stream().map(FieldSpec::name).toList();
-    List<String> wantedNames = wanted.fields().stream().map(FieldSpec::name).toList();
-    if (!existingNames.equals(wantedNames)) {
-      diffs.add("fields are " + existingNames + ", not " + wantedNames);
-    }
-    if (!existing.fullTextFields().equals(wanted.fullTextFields())) {
-      diffs.add("full-text fields are " + existing.fullTextFields() + ", not " + wanted.fullTextFields());
-    }
-    for (FieldSpec w : wanted.fields()) {
-      existing.field(w.name()).ifPresent(e -> {
-        if (!sameField(e, w)) {
-          diffs.add("field '" + w.name() + "' is " + e + ", not " + w);
-        }
-      });
-    }
-    return diffs;
-  }
-
-  private static boolean sameField(FieldSpec a, FieldSpec b) {
-    if (a.type() != b.type() || a.maxLength() != b.maxLength() || a.dimension() != b.dimension()
-        || a.metric() != b.metric()) {
-      return false;
-    }
-    if (!a.isVector()) {
-      return true;
-    }
-    return a.index().type() == b.index().type() && normalized(a.index().params()).equals(normalized(b.index().params()));
-  }
-
-  private static Map<String, String> normalized(Map<String, Object> params) {
-    Map<String, String> out = new LinkedHashMap<>();
-    params.forEach((k, v) -> out.put(k, v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-        ? Long.toString(n.longValue()) : Objects.toString(v)));
-    return new java.util.TreeMap<>(out);
-  }
-
-  /** Converts a JSON value from the server into plain Java values (Map, List, String, Number, Boolean, null). */
-  static Object toJava(JsonElement e) {
-    if (e == null || e.isJsonNull()) {
-      return null;
-    }
-    if (e.isJsonObject()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      e.getAsJsonObject().entrySet().forEach(x -> m.put(x.getKey(), toJava(x.getValue())));
-      return m;
-    }
-    if (e.isJsonArray()) {
-      List<Object> l = new ArrayList<>();
-      e.getAsJsonArray().forEach(x -> l.add(toJava(x)));
-      return l;
-    }
-    var p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isString()) {
-      return p.getAsString();
-    }
-    String text = p.getAsString();
-    if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
-      try {
-        long l = Long.parseLong(text);
-        return l == (int) l ? (Object) (int) l : (Object) l;
-      } catch (NumberFormatException ignored) {
-        // falls through to double
-      }
-    }
-    return p.getAsDouble();
   }
 }

@@ -251,6 +251,33 @@ class MilvusStoreBehaviourIT {
     assertThat(logs).doesNotContain(SECRET);
   }
 
+  /**
+   * A collection that does not exist is an expected case: the store finds it out with {@code hasCollection}, so
+   * milvus-sdk-java logs no {@code ERROR ... Describe collection ... failed} before the store's own exception. The
+   * probe line proves that the capture sees what slf4j-simple (the test binding) writes.
+   */
+  @Test
+  void aMissingCollectionIsReportedWithoutAnErrorInTheLog() {
+    String missing = "missing_" + Long.toHexString(System.nanoTime());
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (MilvusVectorStore fresh = endpoint.storeBuilder().build()) {
+      assertThatThrownBy(() -> fresh.search(SearchRequest.builder(missing).query(new float[DIM]).build()))
+          .isInstanceOf(CollectionNotFoundException.class).hasMessageContaining(missing);
+      assertThatThrownBy(() -> fresh.describeCollection(missing)).isInstanceOf(CollectionNotFoundException.class);
+      assertThatThrownBy(() -> fresh.count(missing)).isInstanceOf(CollectionNotFoundException.class);
+      assertThat(fresh.dropCollection(missing)).isFalse();
+      org.slf4j.LoggerFactory.getLogger(MilvusStoreBehaviourIT.class).error("capture probe");
+    } finally {
+      System.setErr(originalErr);
+    }
+    String logs = captured.toString(StandardCharsets.UTF_8);
+    assertThat(logs).contains("capture probe");
+    assertThat(logs.lines().filter(l -> !l.contains("capture probe")))
+        .noneMatch(l -> l.contains("ERROR") || l.contains("WARN") || l.contains(missing));
+  }
+
   private static String message(Runnable call) {
     try {
       call.run();

@@ -9,6 +9,7 @@ import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.Row;
 import io.milvus.grpc.DataType;
@@ -108,5 +109,20 @@ class RowBatchTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("Row 1").hasMessageContaining("'vec'");
     assertThatThrownBy(() -> RowBatch.split(EVERY_TYPE.toBuilder().autoId(true).build(), List.of(row(0)), true, 1024))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("auto id");
+    Row.Builder reservedRow = Row.builder();
+    row(0).asMap().forEach(reservedRow::put);
+    Row reserved = reservedRow.put("$meta", 1).build();
+    assertThatThrownBy(() -> RowBatch.split(EVERY_TYPE, List.of(row(1), reserved), false, 1 << 20))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Row 1 of the batch for collection 't' has field '$meta'");
+    CollectionSpec fullText = EVERY_TYPE.toBuilder()
+        .fullText(FullTextField.of("name_bm25", "name", FullTextField.Analyzer.STANDARD)).build();
+    Row.Builder computedRow = Row.builder();
+    row(0).asMap().forEach(computedRow::put);
+    Row computed = computedRow.put("name_bm25", "x").build();
+    assertThatThrownBy(() -> RowBatch.split(fullText, List.of(computed), false, 1 << 20))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Row 0 of the batch for collection 't' has a value for full-text field 'name_bm25', which the "
+            + "store computes from field 'name'; leave it out.");
   }
 }

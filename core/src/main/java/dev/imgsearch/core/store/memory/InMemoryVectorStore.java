@@ -17,6 +17,7 @@ import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.spi.OutputFields;
 import dev.imgsearch.core.store.spi.SchemaChecks;
+import dev.imgsearch.core.store.spi.SchemaDifferences;
 import dev.imgsearch.core.store.spi.SchemaChecks.KeyRule;
 import dev.imgsearch.core.store.spi.StoreLifecycle;
 import java.nio.file.Files;
@@ -188,9 +189,7 @@ public final class InMemoryVectorStore implements VectorStore {
           collections.put(spec.name(), new MemoryCollection(spec));
           changes.incrementAndGet();
         } else if (!existing.spec.equals(spec)) {
-          throw new SchemaException("Collection '" + spec.name() + "' exists with another schema: it has "
-              + existing.spec + ", the new spec has " + spec + ". Use another name, or drop the collection first "
-              + "(dropCollection deletes its rows).");
+          throw SchemaDifferences.refusal(existing.spec, spec);
         }
       }
       return null;
@@ -260,9 +259,7 @@ public final class InMemoryVectorStore implements VectorStore {
         for (int i = 0; i < checked.size(); i++) {
           Object key = checked.get(i).get(c.pk());
           if (c.rows.containsKey(key) || !batchKeys.add(key)) {
-            throw new InvalidInputException("Row " + i + " of the batch for collection '" + collection
-                + "' has primary key " + key + ", which " + (c.rows.containsKey(key) ? "exists already" : "appears "
-                + "twice in the batch") + "; use upsert to replace rows. Nothing was written.");
+            throw SchemaChecks.duplicateKey(c.spec, i, key, c.rows.containsKey(key));
           }
           ids.add(key);
         }
@@ -316,11 +313,7 @@ public final class InMemoryVectorStore implements VectorStore {
   public void deleteWhere(String collection, Filter filter) {
     lifecycle.call(() -> {
       MemoryCollection c = collection(collection);
-      if (filter == null) {
-        throw new InvalidInputException("deleteWhere on collection '" + collection + "' needs a filter; to delete "
-            + "every row, drop and recreate the collection.");
-      }
-      SchemaChecks.checkFilter(c.spec, filter);
+      SchemaChecks.checkDeleteFilter(c.spec, filter);
       return write(c, () -> {
         int before = c.rows.size();
         c.rows.values().removeIf(filter::matches);

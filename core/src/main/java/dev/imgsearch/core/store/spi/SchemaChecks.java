@@ -7,6 +7,7 @@ import dev.imgsearch.core.store.spi.FilterValidation;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
+import dev.imgsearch.core.store.FullTextField;
 import dev.imgsearch.core.store.Row;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,6 +86,10 @@ public final class SchemaChecks {
       if (spec.field(name).isPresent()) {
         continue;
       }
+      if (spec.fullTextField(name).isPresent()) {
+        throw new InvalidInputException(where(spec, index) + "has a value for full-text field '" + name + "', which "
+            + "the store computes from field '" + spec.fullTextField(name).get().textField() + "'; leave it out.");
+      }
       if (!spec.dynamicFields()) {
         throw new InvalidInputException(where(spec, index) + "has field '" + name + "', which the collection does not "
             + "declare; remove it, or create the collection with dynamicFields(true).");
@@ -123,6 +128,45 @@ public final class SchemaChecks {
       converted.add(pk.coerce(id));
     }
     return converted;
+  }
+
+  /**
+   * The refusal of an insert whose row repeats a primary key, for stores that keep one row per key.
+   *
+   * @param index the row's position in its batch
+   * @param exists whether the key exists in the collection already (otherwise it appears twice in the batch)
+   */
+  public static InvalidInputException duplicateKey(CollectionSpec spec, int index, Object key, boolean exists) {
+    return new InvalidInputException(where(spec, index) + "has primary key " + key + ", which "
+        + (exists ? "exists already" : "appears twice in the batch") + "; use upsert to replace rows. Nothing was "
+        + "written.");
+  }
+
+  /**
+   * Checks the filter of a {@code deleteWhere}: one is required (a missing filter never means every row), and it
+   * must suit the schema as in {@link #checkFilter}.
+   *
+   * @throws InvalidInputException when the filter is null
+   * @throws SchemaException naming the field and the collection's fields
+   */
+  public static void checkDeleteFilter(CollectionSpec spec, Filter filter) {
+    if (filter == null) {
+      throw new InvalidInputException("deleteWhere on collection '" + spec.name() + "' needs a filter; to delete "
+          + "every row, drop and recreate the collection.");
+    }
+    checkFilter(spec, filter);
+  }
+
+  /**
+   * The full-text field a text route of a hybrid search names.
+   *
+   * @throws SchemaException when the collection has no full-text field of that name
+   */
+  public static FullTextField textRouteField(CollectionSpec spec, String field) {
+    return spec.fullTextField(field).orElseThrow(() -> new SchemaException("Collection '" + spec.name() + "' has no "
+        + "full-text field '" + field + "'; its full-text fields are "
+        + spec.fullTextFields().stream().map(FullTextField::name).toList() + ". Declare one with "
+        + "CollectionSpec.Builder.fullText(FullTextField.of(name, textField, analyzer))."));
   }
 
   /**

@@ -22,6 +22,7 @@ public final class StoreLifecycle {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final String description;
   private volatile boolean closed;
+  private volatile boolean closing;
 
   /**
    * @param description names the store in the {@link ClosedException}'s message, e.g. {@code "LuceneVectorStore
@@ -65,18 +66,32 @@ public final class StoreLifecycle {
    * @return whether this call closed the store
    */
   public boolean close(Runnable release) {
+    closing = true;
     Lock write = lock.writeLock();
     write.lock();
     try {
       if (closed) {
         return false;
       }
-      release.run();
+      try {
+        release.run();
+      } catch (RuntimeException | Error e) {
+        closing = false;
+        throw e;
+      }
       closed = true;
       return true;
     } finally {
       write.unlock();
     }
+  }
+
+  /**
+   * Whether {@link #close} has been called and not failed: the store may still be waiting for running calls. A
+   * call that would wait or retry (a network store's backoff) stops early when this turns true.
+   */
+  public boolean isClosing() {
+    return closing || closed;
   }
 
   /** Whether the store is closed. */
