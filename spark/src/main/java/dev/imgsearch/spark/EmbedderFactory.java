@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * <pre>{@code
  * public final class ClipFactory implements EmbedderFactory {
  *   public PixelEmbedder create(String family, Path model) {
- *     return ClipEmbedder.builder().modelDirectory(model).build();
+ *     return OnnxEmbedders.clip().modelDirectory(model).build();
  *   }
  * }
  * }</pre>

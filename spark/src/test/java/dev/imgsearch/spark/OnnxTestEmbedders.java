@@ -1,12 +1,12 @@
 package dev.imgsearch.spark;
 
 import dev.imgsearch.image.PixelEmbedder;
-import dev.imgsearch.onnx.ClipEmbedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
 import java.nio.file.Path;
 
 /**
- * The tests' only use of embedders-onnx's concrete classes: the tiny CLIP test model (real signature, random
- * weights). When the builders are renamed (ClipEmbedder.builder() to OnnxEmbedders.clip()), only this line changes.
+ * The tests' only use of embedders-onnx: the tiny CLIP test model (real signature, random weights), built on each
+ * executor from its directory.
  */
 public final class OnnxTestEmbedders implements EmbedderFactory {
   /** The tiny CLIP model's directory. */
@@ -22,6 +22,6 @@ public final class OnnxTestEmbedders implements EmbedderFactory {
 
   @Override
   public PixelEmbedder create(String family, Path model) {
-    return ClipEmbedder.builder().modelDirectory(model).build();
+    return OnnxEmbedders.clip().modelDirectory(model).build();
   }
 }
