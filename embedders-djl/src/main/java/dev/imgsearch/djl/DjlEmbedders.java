@@ -57,6 +57,14 @@ public final class DjlEmbedders {
   }
 
   /**
+   * EfficientNet-Lite0 with its ImageNet weights (tools/efficientnet-lite0/convert.py's directory, on DJL's ONNX
+   * Runtime engine): 1280-d average-pooled features, normalised, cosine.
+   */
+  public static Builder<DjlFeatureEmbedder> efficientNetLite0() {
+    return DjlFeatureEmbedder.builder(ModelFamily.EFFICIENTNET_LITE0);
+  }
+
+  /**
    * The embedder of any family, for code that takes the family as a value; {@code DjlContrastiveEmbedder.builder}
    * and {@code DjlFeatureEmbedder.builder} give the typed builder of a kind.
    */

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * The embedders of every {@link ModelFamily} on ONNX Runtime, one builder per family: {@link #clip()},
- * {@link #chineseClip()}, {@link #resnet50()}, {@link #vgg16()}, or {@link #family(ModelFamily)} for any family
+ * {@link #chineseClip()}, {@link #resnet50()}, {@link #vgg16()}, {@link #efficientNetLite0()}, or {@link #family(ModelFamily)} for any family
  * (typed: {@link OnnxContrastiveEmbedder#builder(ModelFamily)}, {@link OnnxFeatureEmbedder#builder(ModelFamily)}).
  * A model comes from a local directory in the Hugging Face ONNX layout ({@code onnx/vision_model.onnx} + {@code onnx/text_model.onnx}, or one combined
  * {@code onnx/model.onnx}, with {@code tokenizer.json} and {@code preprocessor_config.json}), from a Hub repository
@@ -58,6 +58,16 @@ public final class OnnxEmbedders {
    */
   public static Builder<OnnxFeatureEmbedder> vgg16() {
     return OnnxFeatureEmbedder.builder(ModelFamily.VGG16);
+  }
+
+  /**
+   * EfficientNet-Lite0 with Google's ImageNet weights, from the model directory that
+   * {@code tools/efficientnet-lite0/convert.py} writes (no hub export exists): the 1280-d average-pooled features
+   * ({@code image_embeds}; the graph's {@code logits} with {@code outputName("logits")}), L2-normalised, cosine;
+   * {@code variant("int8")} or {@code variant("fp16")} load the converter's quantised and half-precision graphs.
+   */
+  public static Builder<OnnxFeatureEmbedder> efficientNetLite0() {
+    return OnnxFeatureEmbedder.builder(ModelFamily.EFFICIENTNET_LITE0);
   }
 
   /**

