@@ -72,7 +72,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>leave-one-out retrieval through {@link ImageIndex} with exact search on the in-memory, Lucene and Milvus
  *       stores: the same 10 nearest ids as the reference (swaps of near-ties accepted), P@10 and top-1 within
  *       0.005;</li>
- *   <li>recall@10 of HNSW, IVF_FLAT and IVF_SQ8 (int8) indexes against exact search, per store.</li>
+ *   <li>recall@10 of HNSW, IVF_FLAT and IVF_SQ8 (int8) indexes against exact search, per store;</li>
+ *   <li>the converter's int8 and fp16 graphs against fp32: speed, cosine, top-10 overlap, P@10 change.</li>
  * </ul>
  */
 @ExtendWith(MilvusServerExtension.class)
@@ -95,6 +96,8 @@ class QualityIT {
   /** Relative path in the data folder ("textiles/local/textile_0001.jpg") to Java's (normalised) vector. */
   static final Map<String, float[]> vectors = new TreeMap<>();
   static final Map<String, List<String>> report = new TreeMap<>();
+  /** fp32 images/s per set, measured once for the variants. */
+  static final Map<String, Double> fp32Speed = new TreeMap<>();
 
   @BeforeAll
   static void setUp() throws IOException {
@@ -328,7 +331,114 @@ class QualityIT {
     assertThat(recall.values()).allSatisfy(r -> assertThat(r).isGreaterThanOrEqualTo(0.9));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"int8", "fp16"})
+  @Order(5)
+  void variantsCostLittleQuality(String variant) throws IOException {
+    Path model = data.getParent().getParent().resolve("models/efficientnet-lite0");
+    if (!Files.isRegularFile(model.resolve("onnx/model_" + variant + ".onnx"))) {
+      fail("no " + variant + " variant in " + model + ": test.sh converts with --variant all");
+    }
+    List<String> lines = report.computeIfAbsent("5", k -> new ArrayList<>(List.of("5. Model variants against fp32 "
+        + "(Java, embedImages in batches of " + BATCH + "; leave-one-out top-10 and P@10 by exact cosine)")));
+    List<String> failures = new ArrayList<>();
+    try (OnnxFeatureEmbedder fast = OnnxEmbedders.efficientNetLite0().modelDirectory(model).variant(variant).build()) {
+      for (String set : SETS) {
+        List<String> ids = vectors.keySet().stream().filter(id -> id.startsWith(set + "/")).toList();
+        if (ids.isEmpty()) {
+          continue;
+        }
+        List<float[]> base = ids.stream().map(vectors::get).toList();
+        double baseSpeed = fp32Speed.computeIfAbsent(set, k -> speed(embedder, ids));
+        long start = System.nanoTime();
+        List<float[]> got = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += BATCH) {
+          got.addAll(fast.embedImages(ids.subList(i, Math.min(ids.size(), i + BATCH)).stream()
+              .map(id -> ImageInput.of(data.resolve(id))).toList()));
+        }
+        double fastSpeed = ids.size() / ((System.nanoTime() - start) / 1e9);
+        double min = 2;
+        double sum = 0;
+        for (int i = 0; i < ids.size(); i++) {
+          double c = TestVectors.cosine(base.get(i), got.get(i));
+          min = Math.min(min, c);
+          sum += c;
+        }
+        int[][] a = nearest(base);
+        int[][] b = nearest(got);
+        double overlap = 0;
+        for (int q = 0; q < a.length; q++) {
+          Set<Integer> want = IntStream.of(a[q]).boxed().collect(Collectors.toSet());
+          overlap += IntStream.of(b[q]).filter(want::contains).count() / 10.0;
+        }
+        overlap /= a.length;
+        double p0 = precision(ids, a);
+        double p1 = precision(ids, b);
+        lines.add(String.format(Locale.ROOT, "   %-5s %-13s %3d images: %.1f images/s vs fp32 %.1f (%.2fx); cosine to "
+            + "fp32 min %.5f mean %.5f; top-10 overlap %.3f; P@10 %.4f vs %.4f (%+.4f)", variant, set, ids.size(),
+            fastSpeed, baseSpeed, fastSpeed / baseSpeed, min, sum / ids.size(), overlap, p1, p0, p1 - p0));
+        double floor = variant.equals("fp16") ? 0.9999 : 0.9;
+        if (min < floor || Math.abs(p1 - p0) > 0.02) {
+          failures.add(String.format(Locale.ROOT, "%s/%s: cosine min %.5f (floor %s), P@10 change %+.4f (at most "
+              + "0.02)", variant, set, min, floor, p1 - p0));
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
+
+  /** Images per second of embedImages over these files, in batches. */
+  private static double speed(OnnxFeatureEmbedder e, List<String> ids) {
+    long start = System.nanoTime();
+    for (int i = 0; i < ids.size(); i += BATCH) {
+      e.embedImages(ids.subList(i, Math.min(ids.size(), i + BATCH)).stream()
+          .map(id -> ImageInput.of(data.resolve(id))).toList());
+    }
+    return ids.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Each vector's 10 nearest others by cosine (leave-one-out), ties to the lower index. */
+  private static int[][] nearest(List<float[]> vs) {
+    int n = vs.size();
+    double[][] unit = new double[n][];
+    for (int i = 0; i < n; i++) {
+      float[] v = vs.get(i);
+      double norm = 0;
+      for (float x : v) {
+        norm += (double) x * x;
+      }
+      unit[i] = new double[v.length];
+      for (int j = 0; j < v.length; j++) {
+        unit[i][j] = v[j] / Math.sqrt(norm);
+      }
+    }
+    int[][] out = new int[n][];
+    for (int q = 0; q < n; q++) {
+      double[] sim = new double[n];
+      for (int j = 0; j < n; j++) {
+        double d = 0;
+        for (int k = 0; k < unit[q].length; k++) {
+          d += unit[q][k] * unit[j][k];
+        }
+        sim[j] = j == q ? Double.NEGATIVE_INFINITY : d;
+      }
+      out[q] = IntStream.range(0, n).boxed().sorted((x, y) -> Double.compare(sim[y], sim[x])).limit(10)
+          .mapToInt(Integer::intValue).toArray();
+    }
+    return out;
+  }
+
+  /** P@10 of leave-one-out neighbours, the class being the id's folder. */
+  private static double precision(List<String> ids, int[][] nearest) {
+    double p = 0;
+    for (int q = 0; q < ids.size(); q++) {
+      String cls = ids.get(q).substring(0, ids.get(q).lastIndexOf('/'));
+      p += IntStream.of(nearest[q]).filter(j -> ids.get(j).startsWith(cls + "/")).count() / 10.0;
+    }
+    return p / ids.size();
+  }
 
   /** Leave-one-out results of one set. */
   record Retrieval(double top1, double precision, int sameOrder, int nearTies, List<String> different) {}
