@@ -62,24 +62,29 @@ public final class SimilarImages extends ExampleCommand {
 
   @Override
   void run() {
-    Path folder;
-    Path photo;
-    if (model.userImages()) {
-      if (query == null) {
-        throw new InvalidInputException("With --images, give the photo to search with: --query IMAGE.");
-      }
-      folder = model.images;
-      photo = query;
-    } else {
-      Path root = SampleData.products(model.samplesDir.resolve("products"));
-      folder = root.resolve("products");
-      photo = query != null ? query : root.resolve("query.jpg");
+    if (model.userImages() && query == null) {
+      throw new InvalidInputException("With --images, give the photo to search with: --query IMAGE.");
     }
     Models models = new Models(environment());
     String name = model.modelOr(Models.EFFICIENTNET_LITE0);
     try (OnnxFeatureEmbedder embedder = models.isEfficientNetLite0(name) ? models.efficientNetLite0(name)
-            : models.vgg16(name);
-         VectorStore vectors = store.open();
+            : models.vgg16(name)) {
+      Path folder;
+      Path photo;
+      if (model.userImages()) {
+        folder = model.images;
+        photo = query;
+      } else {
+        Path root = SampleData.products(model.samplesDir.resolve("products"));
+        folder = root.resolve("products");
+        photo = query != null ? query : root.resolve("query.jpg");
+      }
+      search(embedder, folder, photo);
+    }
+  }
+
+  private void search(OnnxFeatureEmbedder embedder, Path folder, Path photo) {
+    try (VectorStore vectors = store.open();
          ImageIndex index = ImageIndex.builder().embedder(embedder).store(vectors).collection(COLLECTION).build()) {
       section("Index the folder");
       out().printf("%s: %s, %d-d, %s; %s, collection %s%n", folder, embedder.family().displayName(),

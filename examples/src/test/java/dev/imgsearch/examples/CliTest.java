@@ -60,6 +60,16 @@ class CliTest {
   }
 
   @Test
+  void efficientNetLite0NotConvertedYetSaysHowToConvertIt() {
+    Path models = work.resolve("models");
+    ProgramRun run = ProgramRun.of(new SimilarImages(Map.of(Models.MODELS_ENV, models.toString())),
+        "--model", "efficientnet-lite0", "--store-dir", work.resolve("store").toString());
+    assertOneParagraph(run);
+    assertThat(run.err().replaceAll("\\s+", " ")).contains(models.resolve("efficientnet-lite0").toString())
+        .contains("tools/efficientnet-lite0/convert.py").contains("./test.sh").contains(Models.MODELS_ENV);
+  }
+
+  @Test
   void aModelPathThatDoesNotExistIsNamed() {
     ProgramRun run = ProgramRun.of(new TextImageSearch(Map.of()), "--model", "./no/such/model", "--store-dir",
         work.resolve("store").toString());

@@ -200,6 +200,30 @@ abstract class ProgramsContract {
   }
 
   @Test
+  void similarImagesFindsTheClosestImagesAndIndexesOnlyChangesOnARerun() {
+    Path output = work.resolve("similar.png");
+    String[] arguments = args(common("vgg16/onnx/model.onnx"), "--output", output.toString(), "--top-k", "5");
+    ProgramRun run = ProgramRun.of(new SimilarImages(offline()), arguments);
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.sections()).containsExactly("Index the folder", "Search similar images");
+    List<String> index = run.section("Index the folder");
+    assertThat(index.get(0)).contains("VGG16, 512-d, L2").contains(storeDescription());
+    assertThat(index.get(1)).startsWith("Indexed 12 new or changed images (0 unchanged) in ");
+    List<String> hits = hits(run.section("Search similar images"));
+    assertThat(hits).hasSize(5);
+    assertThat(hits.stream().map(l -> number(l, "l2")).toList()).isSorted()
+        .allSatisfy(d -> assertThat(d).isBetween(0.0, 4.0));
+    assertThat(hits).allSatisfy(l -> assertThat(lastPath(l)).isRegularFile());
+    BufferedImage picture = png(output);
+    assertThat(picture.getWidth()).isEqualTo(6 * 160 + 7 * 4);
+
+    ProgramRun again = ProgramRun.of(new SimilarImages(offline()), arguments);
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.section("Index the folder").get(1)).startsWith("Indexed 0 new or changed images (12 unchanged)");
+    assertThat(hits(again.section("Search similar images"))).isEqualTo(hits);
+  }
+
+  @Test
   void chineseTextImageSearchLabelsSearchesByTextAndByImage() {
     Path output = work.resolve("chinese.png");
     ProgramRun run = ProgramRun.of(new ChineseTextImageSearch(offline()),
