@@ -49,6 +49,18 @@ java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work
 "$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$clip_dir/onnx/vision_model.onnx" \
   --family clip --uri "$uri" --per-image | tee "$work/python-clip-per-image.txt"
 
+# The real model (issue 16), when ./test.sh's set-up has converted it: EfficientNet-Lite0 (about 0.4 GFLOPs per image,
+# so decoding and resizing weigh), exact path, int8 and fp16 graphs, then the tutorials' Python loop; same images.
+effnet="$root/.cache/models/efficientnet-lite0"
+if [ -f "$effnet/onnx/model.onnx" ]; then
+  for v in "" @int8 @fp16; do
+    java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work/images" --model "effnet:$effnet$v" \
+      --milvus "$uri" --only milvus | tee "$work/java-effnet${v/@/-}.txt"
+  done
+  "$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$effnet/onnx/model.onnx" \
+    --family effnet --uri "$uri" | tee "$work/python-effnet.txt"
+fi
+
 [ "${SKIP_MEMORY:-0}" = 1 ] && exit 0  # SKIP_MEMORY=1: the throughput figures only
 java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.MemoryBenchmark --small "$work/mem-$small" --generate-small "$small" \
   --large "$work/mem-$large" --generate-large "$large" --model "clip:$clip_dir" --milvus "$uri" \

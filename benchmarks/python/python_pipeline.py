@@ -3,7 +3,7 @@ and preprocesses each image, onnxruntime embeds the batch, and pymilvus inserts 
 Milvus. With --per-image, the "Text to Image Search with Milvus" tutorial's loop instead: encode_image(path) embeds one image per run, and the rows are
 inserted in one call at the end. Prints images per second, timed from the first file to the last insert.
 
-    python python_pipeline.py --images DIR --model MODEL.onnx --family clip|resnet --uri http://127.0.0.1:19530 \
+    python python_pipeline.py --images DIR --model MODEL.onnx --family clip|resnet|effnet --uri http://127.0.0.1:19530 \
         [--per-image]
 """
 import argparse
@@ -40,6 +40,10 @@ def preprocess(path, family):
     if family == "clip":  # OpenAI CLIP's transform
         img = center_crop(resize_shortest(img, 224, Image.BICUBIC), 224)
         mean, std = CLIP_MEAN, CLIP_STD
+    elif family == "effnet":  # EfficientNet-Lite0 (tools/efficientnet-lite0/preprocess.py): (x - 127) / 128
+        img = center_crop(resize_shortest(img, 224, Image.BICUBIC), 224)
+        x = (np.asarray(img, dtype=np.float32) - np.float32(127.0)) / np.float32(128.0)
+        return x.transpose(2, 0, 1)
     else:  # torchvision: Resize(256), CenterCrop(224)
         img = center_crop(resize_shortest(img, 256, Image.BILINEAR), 224)
         mean, std = IMAGENET_MEAN, IMAGENET_STD
@@ -51,7 +55,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--images", required=True)
     ap.add_argument("--model", required=True)
-    ap.add_argument("--family", choices=["clip", "resnet"], required=True)
+    ap.add_argument("--family", choices=["clip", "resnet", "effnet"], required=True)
     ap.add_argument("--uri", required=True)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--collection", default="bench_python")
@@ -66,7 +70,7 @@ def main():
 
     def embed(batch):
         v = session.run([output], {input_name: np.stack(batch)})[0].reshape(len(batch), -1)
-        if a.family == "clip":
+        if a.family in ("clip", "effnet"):
             v = v / np.linalg.norm(v, axis=1, keepdims=True)
         return v
 
@@ -74,7 +78,7 @@ def main():
     client = MilvusClient(uri=a.uri)
     if client.has_collection(a.collection):
         client.drop_collection(a.collection)
-    client.create_collection(a.collection, dimension=dim, metric_type="COSINE" if a.family == "clip" else "L2",
+    client.create_collection(a.collection, dimension=dim, metric_type="COSINE" if a.family in ("clip", "effnet") else "L2",
                              auto_id=True, enable_dynamic_field=True)
 
     start = time.perf_counter()

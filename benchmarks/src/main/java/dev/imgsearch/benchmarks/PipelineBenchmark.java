@@ -34,7 +34,8 @@ import javax.imageio.ImageIO;
  * embedding alone with the same embedder and images, and optionally into Milvus. Prints images per second.
  *
  * <pre>
- * PipelineBenchmark --images DIR [--generate N] --model clip:MODEL_DIR|resnet:MODEL.onnx [--batch 32]
+ * PipelineBenchmark --images DIR [--generate N [--width 640 --height 480]]
+ *     --model clip:MODEL_DIR|resnet:MODEL.onnx|effnet:MODEL_DIR[@int8|@fp16] [--batch 32]
  *     [--milvus http://127.0.0.1:19530] [--only serial|pipeline|milvus] [--parallelism N]
  *     [--spin-wait true|false]   (OnnxOptions.spinWait; default: the SDK's, off)
  * </pre>
@@ -103,13 +104,22 @@ public final class PipelineBenchmark {
     return load(spec, OnnxOptions.defaults());
   }
 
-  /** {@code --model clip:DIR} or {@code resnet:FILE.onnx}, with these ONNX Runtime options. */
+  /**
+   * {@code --model clip:DIR}, {@code resnet:FILE.onnx} or {@code effnet:DIR} (EfficientNet-Lite0, optionally
+   * {@code @int8} or {@code @fp16} for the converter's variants), with these ONNX Runtime options.
+   */
   static PixelEmbedder load(String spec, OnnxOptions options) {
     String[] kv = spec.split(":", 2);
     return switch (kv[0]) {
       case "clip" -> OnnxEmbedders.clip().modelDirectory(Path.of(kv[1])).options(options).build();
       case "resnet" -> OnnxEmbedders.resnet50().modelFile(Path.of(kv[1])).options(options).build();
-      default -> throw new IllegalArgumentException("--model clip:DIR or resnet:FILE.onnx, not " + spec);
+      case "effnet" -> {   // effnet:DIR or effnet:DIR@int8 (tools/efficientnet-lite0/convert.py's directory)
+        int at = kv[1].lastIndexOf('@');
+        yield OnnxEmbedders.efficientNetLite0().modelDirectory(Path.of(at < 0 ? kv[1] : kv[1].substring(0, at)))
+            .variant(at < 0 ? "" : kv[1].substring(at + 1)).options(options).build();
+      }
+      default -> throw new IllegalArgumentException("--model clip:DIR, resnet:FILE.onnx or effnet:DIR[@variant], "
+          + "not " + spec);
     };
   }
 
