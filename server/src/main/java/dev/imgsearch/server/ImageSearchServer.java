@@ -125,6 +125,8 @@ public final class ImageSearchServer implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
   private final Javalin app;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  /** Metadata (dynamic) field names seen on a sample of rows, asked for by name with every search. */
+  private volatile List<String> metadataFields;
 
   private record Asset(byte[] bytes, String contentType, String etag) {}
 
@@ -463,6 +465,13 @@ public final class ImageSearchServer implements AutoCloseable {
         }
       }
     }
+    List<String> metadata = new ArrayList<>();
+    types.keySet().forEach(name -> {
+      if (spec.field(name).isEmpty()) {
+        metadata.add(name);
+      }
+    });
+    metadataFields = List.copyOf(metadata);
     List<Map<String, Object>> out = new ArrayList<>();
     types.forEach((name, type) -> {
       Map<String, Object> f = new LinkedHashMap<>();
@@ -516,18 +525,26 @@ public final class ImageSearchServer implements AutoCloseable {
     }
     Double minScore = doubleParam(ctx, "minScore");
     query.topK(excludeId != null ? Math.min(topK + 1, MAX_TOP_K + 1) : topK).filter(filter).outputFields("*");
+    // Metadata fields by name too: not every store returns dynamic fields for "*" in search results.
+    List<String> metadata = metadataFields;
+    if (metadata == null || metadata.isEmpty() && index.count() > 0) {
+      fields(index.store().describeCollection(index.collection()));
+      metadata = metadataFields;
+    }
+    query.outputFields(metadata.toArray(String[]::new));
     if (minScore != null) {
       query.threshold(minScore);
     }
     long t0 = System.nanoTime();
     List<ImageHit> hits = index.search(query.build());
+    Map<String, Map<String, Object>> extra = missingMetadata(hits, metadata);
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     List<Map<String, Object>> out = new ArrayList<>();
     for (ImageHit h : hits) {
       if (h.id().equals(excludeId) || out.size() == topK) {
         continue;
       }
-      out.add(hit(h));
+      out.add(hit(h, extra.getOrDefault(h.id(), Map.of())));
     }
     Map<String, Object> q = new LinkedHashMap<>(described);
     q.put("topK", topK);
@@ -542,9 +559,33 @@ public final class ImageSearchServer implements AutoCloseable {
     Json.write(ctx, m);
   }
 
-  private static Map<String, Object> hit(ImageHit h) {
+  /**
+   * The metadata fields of hits whose store left them out of search results (seen with Milvus Lite), read by id;
+   * empty when the hits have them.
+   */
+  private Map<String, Map<String, Object>> missingMetadata(List<ImageHit> hits, List<String> metadata) {
+    if (metadata.isEmpty() || hits.isEmpty()
+        || hits.stream().anyMatch(h -> metadata.stream().anyMatch(h.fields()::containsKey))) {
+      return Map.of();
+    }
+    List<String> ids = hits.stream().map(ImageHit::id).toList();
+    Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+    for (Row row : index.store().get(index.collection(), ids, List.of("*"))) {
+      Map<String, Object> m = new java.util.HashMap<>(row.asMap());
+      Object id = m.get(IndexFields.ID);
+      m.keySet().retainAll(metadata);
+      if (id != null) {
+        out.put(id.toString(), m);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> hit(ImageHit h, Map<String, Object> extra) {
     Map<String, Object> fields = new TreeMap<>();
-    h.fields().forEach((k, v) -> {
+    Map<String, Object> all = new LinkedHashMap<>(extra);
+    all.putAll(h.fields());
+    all.forEach((k, v) -> {
       if (!HIDDEN_FIELDS.contains(k) && !k.startsWith("$") && (v instanceof Number || v instanceof Boolean
           || v instanceof CharSequence)) {
         fields.put(k, v);
@@ -557,16 +598,16 @@ public final class ImageSearchServer implements AutoCloseable {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", h.id());
     m.put("score", h.score());
-    m.put("caption", caption(h));
+    m.put("caption", caption(h, fields));
     m.put("thumbnail", file ? "api/images/thumbnail?id=" + enc + "&v=" + hash : null);
     m.put("image", file ? "api/images/original?id=" + enc + "&v=" + hash : null);
     m.put("fields", fields);
     return m;
   }
 
-  private static String caption(ImageHit h) {
+  private static String caption(ImageHit h, Map<String, Object> fields) {
     for (String f : List.of("caption", "title", "label", "name")) {
-      if (h.field(f) instanceof String s && !s.isBlank()) {
+      if (fields.get(f) instanceof String s && !s.isBlank()) {
         return s;
       }
     }

@@ -118,6 +118,7 @@ abstract class ApiContract {
     assertThat(r.get("metric").getAsString()).isEqualTo("COSINE");
     JsonObject hit = r.getAsJsonArray("hits").get(0).getAsJsonObject();
     assertThat(hit.get("thumbnail").getAsString()).startsWith("api/images/thumbnail?id=");
+    assertThat(hit.getAsJsonObject("fields").has("category")).as(hit.toString()).isTrue();
     assertThat(hit.getAsJsonObject("fields").get("category").getAsString()).isEqualTo("warm");
     assertThat(hit.getAsJsonObject("fields").has("path")).isFalse();
     assertThat(r.toString()).doesNotContain(dir.toString());
