@@ -117,6 +117,7 @@ public final class ImageSearchServer implements AutoCloseable {
   private final long maxUploadBytes;
   private final ImageDecoder decoder;
   private final Limiter limiter;
+  private final Limiter uploads;
   private final IndexingStatus status;
   private final Thumbnails thumbnails;
   private final Map<String, Asset> assets = new LinkedHashMap<>();
@@ -147,6 +148,7 @@ public final class ImageSearchServer implements AutoCloseable {
           + "characters (e.g. from: openssl rand -hex 16).");
     }
     this.limiter = new Limiter(b.maxConcurrentRequests, b.maxQueuedRequests, b.queueTimeout);
+    this.uploads = new Limiter(Math.max(4, 4 * b.maxConcurrentRequests), b.maxQueuedRequests, b.queueTimeout);
     this.status = new IndexingStatus(b.maxEventClients);
     this.thumbnails = new Thumbnails(decoder, Math.max(1, Math.min(4, b.maxConcurrentRequests)), 64L << 20);
     ASSETS.forEach((route, name) -> assets.put(route, load(name)));
@@ -288,9 +290,9 @@ public final class ImageSearchServer implements AutoCloseable {
       }
     });
     r.get("/api/search", limited(this::searchText));
-    r.post("/api/search/image", limited(this::searchImage));
+    r.post("/api/search/image", this::searchImage);
     r.get("/api/search/similar", limited(this::searchSimilar));
-    r.post("/api/classify", limited(this::classify));
+    r.post("/api/classify", this::classify);
     r.get("/api/images/thumbnail", limited(this::thumbnail));
     r.get("/api/images/original", limited(this::original));
   }
@@ -502,9 +504,24 @@ public final class ImageSearchServer implements AutoCloseable {
     respond(ctx, query, Map.of("kind", "text", "text", q.strip()), null);
   }
 
-  private void searchImage(Context ctx) {
-    byte[] image = upload(ctx);
-    respond(ctx, Query.image(image), Map.of("kind", "image"), null);
+  private void searchImage(Context ctx) throws Exception {
+    byte[] image = receive(ctx);
+    limited(c -> respond(c, Query.image(image), Map.of("kind", "image"), null)).handle(ctx);
+  }
+
+  /**
+   * Reads an upload and checks its header (format, pixel count) before the request takes a search turn: bad,
+   * oversized or bomb uploads are refused without making searches wait. Uploads being read are limited apart.
+   */
+  private byte[] receive(Context ctx) {
+    uploads.acquire();
+    try {
+      byte[] bytes = upload(ctx);
+      decoder.probe(ImageInput.of(bytes));
+      return bytes;
+    } finally {
+      uploads.release();
+    }
   }
 
   private void searchSimilar(Context ctx) {
@@ -618,12 +635,12 @@ public final class ImageSearchServer implements AutoCloseable {
     return id.substring(id.lastIndexOf('/') + 1);
   }
 
-  private void classify(Context ctx) {
+  private void classify(Context ctx) throws Exception {
     if (!(index.embedder() instanceof MultimodalEmbedder)) {
       throw ApiException.badRequest("no-text-model", "Model '" + index.manifest().modelId() + "' has no text "
           + "tower, so it cannot label images zero-shot; use a text-and-image model such as CLIP.");
     }
-    byte[] image = upload(ctx);
+    byte[] image = receive(ctx);
     List<String> labels = new ArrayList<>();
     for (String v : params(ctx, "labels")) {
       for (String l : v.split("[\\n,，]")) {
@@ -640,7 +657,9 @@ public final class ImageSearchServer implements AutoCloseable {
     if (template == null || template.isBlank()) {
       template = "a photo of a {}.";
     }
-    List<LabelProbability> result = index.classify(ImageInput.of(image), labels, template);
+    String t = template;
+    List<LabelProbability> result = new ArrayList<>();
+    limited(c -> result.addAll(index.classify(ImageInput.of(image), labels, t))).handle(ctx);
     List<Map<String, Object>> out = new ArrayList<>();
     for (LabelProbability p : result) {
       out.add(Map.of("label", p.label(), "probability", p.probability()));
