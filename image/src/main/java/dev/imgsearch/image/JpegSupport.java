@@ -255,6 +255,21 @@ final class JpegSupport {
   }
 
   /**
+   * libjpeg's {@code ycc_rgb_convert} of one row: {@code width} pixels from three sample rows into R, G, B bytes.
+   */
+  static void yccToRgb(byte[] y, int yOffset, byte[] cb, int cbOffset, byte[] cr, int crOffset, byte[] out,
+      int outOffset, int width) {
+    for (int x = 0, o = outOffset; x < width; x++, o += 3) {
+      int yy = y[yOffset + x] & 0xFF;
+      int b = cb[cbOffset + x] & 0xFF;
+      int r = cr[crOffset + x] & 0xFF;
+      out[o] = (byte) clamp(yy + CR_R[r]);
+      out[o + 1] = (byte) clamp(yy + ((CB_G[b] + CR_G[r]) >> SCALEBITS));
+      out[o + 2] = (byte) clamp(yy + CB_B[b]);
+    }
+  }
+
+  /**
    * A CMYK image holding the values Pillow gives a CMYK or YCCK JPEG (0 = no ink): Pillow reads CMYK JPEGs as
    * Adobe-inverted ("CMYK;I") and lets libjpeg turn YCCK into CMYK first.
    */
