@@ -62,6 +62,9 @@ final class JpegSupport {
     byte[] iccProfile;
     /** A progressive frame with Huffman coding (SOF2). */
     boolean progressive;
+    /** The frame's dimensions (0 when no frame header was read). */
+    int width;
+    int height;
 
     ColorType colorType() {
       switch (components) {
@@ -157,6 +160,8 @@ final class JpegSupport {
           byte[] s = new byte[length];
           in.readFully(s);
           h.progressive = marker == 0xC2;
+          h.height = ((s[1] & 0xFF) << 8) | (s[2] & 0xFF);
+          h.width = ((s[3] & 0xFF) << 8) | (s[4] & 0xFF);
           h.components = s[5] & 0xFF;
           int n = Math.min(h.components, (length - 6) / 3);
           h.componentIds = new int[n];
