@@ -190,6 +190,11 @@ final class JpegScaledDecoder {
         int index = by * c.blocksPerLineMcu + bx;
         int b = index * 64;
         int out = by * size * stride + bx * size;
+        if (size == 1) {
+          // jpeg_idct_1x1: the rounded DC average, whatever the AC terms
+          plane[out] = RANGE[((coefs[b] * quant[0] + 4) >> 3) & 1023];
+          continue;
+        }
         if (c.nonZero[index] == 0) {
           // DC only: every output sample is the rounded DC average (all of libjpeg's IDCTs agree on this)
           int dc = coefs[b] * quant[0];
