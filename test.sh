@@ -23,6 +23,11 @@ fi
 # the labelled image sets (textiles; Fashion-MNIST when Debian's dataset-fashion-mnist is installed) and the Python
 # reference's outputs, all under .cache/ and each step skipped when current. examples' QualityIT reads them.
 effnet=tools/efficientnet-lite0 cache=.cache
+if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "[test.sh] installing dataset-fashion-mnist (labelled images for the quality tests)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; } >/dev/null 2>&1 \
+    || echo "[test.sh] could not install dataset-fashion-mnist: the quality tests use the textiles only" >&2
+fi
 if ! cmp -s "$effnet/requirements.txt" .venv/.requirements-effnet.txt; then
   echo "[test.sh] installing $effnet/requirements.txt into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -r "$effnet/requirements.txt"
@@ -42,4 +47,17 @@ if [ "$(cat "$ref/inputs.sha256" 2>/dev/null)" != "$inputs" ]; then
   echo "$inputs" > "$ref/inputs.sha256"
 fi
 
-exec ./mvnw -B -ntp verify -Pbenchmarks -Dmilvus.required=true -Dquality.required=true "$@"
+# Page tests (imgsearch-server) run in Debian's headless Chromium: installed here when missing and we are root; in CI a
+# missing browser fails those tests, elsewhere they are skipped with the reason.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "[test.sh] installing chromium and chromium-driver (page tests)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >/dev/null 2>&1 \
+      || echo "[test.sh] could not install chromium: the page tests fail in CI, elsewhere they are skipped" >&2
+  fi
+fi
+export CHROME_BIN="${CHROME_BIN:-$(command -v chromium || echo /usr/bin/chromium)}"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}"
+browser_required=false; [ -n "${CI:-}" ] && browser_required=true
+
+exec ./mvnw -B -ntp verify -Pbenchmarks -Dmilvus.required=true -Dbrowser.required="$browser_required" -Dquality.required=true "$@"
