@@ -4,7 +4,6 @@ import dev.imgsearch.core.ImageSearchException;
 import dev.imgsearch.core.InvalidImageException;
 import dev.imgsearch.core.embed.ImageInput;
 import dev.imgsearch.core.store.Row;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,8 +88,7 @@ final class DecodeStage {
     if (stored != null) {
       return stored;
     }
-    BufferedImage image = run.settings.decoder().decode(ImageInput.of(bytes));
-    float[] pixels = run.settings.embedder().recipe().apply(image);
+    float[] pixels = run.settings.preprocessor().apply(ImageInput.of(bytes));
     c.bytes = null;
     return new ReadyImage(c, pixels, null, ReadyImage.Outcome.INDEXED);
   }

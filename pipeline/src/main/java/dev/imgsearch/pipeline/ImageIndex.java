@@ -229,6 +229,7 @@ public final class ImageIndex implements AutoCloseable {
     int parallelism = Runtime.getRuntime().availableProcessors();
     int maxInFlight;
     Duration flushInterval = Duration.ofMinutes(1);
+    boolean draftDecoding;
 
     private Builder() {}
 
@@ -253,6 +254,18 @@ public final class ImageIndex implements AutoCloseable {
     /** The decoder, e.g. with another pixel limit (default {@link ImageDecoder#standard()}). */
     public Builder decoder(ImageDecoder decoder) {
       this.decoder = Objects.requireNonNull(decoder, "decoder");
+      return this;
+    }
+
+    /**
+     * Draft decoding (default off, opt-in): a JPEG at least twice as large as the model's resize target is decoded
+     * at 1/2, 1/4 or 1/8 of its size in the DCT domain before the recipe's resize, as Pillow's {@code Image.draft}
+     * does ({@link dev.imgsearch.image.ImagePreprocessor.Builder#draft(boolean)}); image queries are preprocessed
+     * the same way. Much faster on phone photos; the vectors are close to the exact ones but not equal (measured
+     * on EfficientNet-Lite0 in benchmarks/README.md), so keep one setting for a collection.
+     */
+    public Builder draftDecoding(boolean draftDecoding) {
+      this.draftDecoding = draftDecoding;
       return this;
     }
 

@@ -129,9 +129,9 @@ final class IndexSearcher {
     };
   }
 
-  /** Decodes with the index's decoder, preprocesses and embeds one image. */
+  /** Decodes and preprocesses as the index does (its decoder, draft decoding if chosen) and embeds one image. */
   float[] embedImage(ImageInput image) {
-    return embedder.embedPixels(List.of(embedder.recipe().apply(settings.decoder().decode(image)))).get(0);
+    return embedder.embedPixels(List.of(settings.preprocessor().apply(image))).get(0);
   }
 
   private TextEmbedder textEmbedder() {

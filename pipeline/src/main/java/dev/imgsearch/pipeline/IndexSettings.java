@@ -3,6 +3,7 @@ package dev.imgsearch.pipeline;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.image.ImagePreprocessor;
 import dev.imgsearch.image.PixelEmbedder;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,10 +17,20 @@ import java.util.Objects;
  *
  * @param maxInFlight the most images between the walk and the end of inference; at least {@code batchSize}
  * @param flushInterval how often a long run makes its writes durable
+ * @param preprocessor how an image file becomes the model's pixels: the decoder and the embedder's recipe, with
+ *     draft decoding when the builder asked for it
  */
 record IndexSettings(VectorStore store, String collection, PixelEmbedder embedder, ImageDecoder decoder,
     IdStrategy idStrategy, int batchSize, int upsertBatchSize, int maxInFlight, Duration flushInterval,
-    IndexExecutors executors) {
+    IndexExecutors executors, ImagePreprocessor preprocessor) {
+
+  /** Settings with the exact preprocessing (no draft decoding). */
+  IndexSettings(VectorStore store, String collection, PixelEmbedder embedder, ImageDecoder decoder,
+      IdStrategy idStrategy, int batchSize, int upsertBatchSize, int maxInFlight, Duration flushInterval,
+      IndexExecutors executors) {
+    this(store, collection, embedder, decoder, idStrategy, batchSize, upsertBatchSize, maxInFlight, flushInterval,
+        executors, ImagePreprocessor.builder(embedder.recipe()).decoder(decoder).build());
+  }
 
   IndexSettings {
     // store, collection and embedder are checked by of(...), with the builder's words.
@@ -27,6 +38,7 @@ record IndexSettings(VectorStore store, String collection, PixelEmbedder embedde
     Objects.requireNonNull(idStrategy, "idStrategy");
     Objects.requireNonNull(flushInterval, "flushInterval: pass a duration to flushInterval(...)");
     Objects.requireNonNull(executors, "executors");
+    Objects.requireNonNull(preprocessor, "preprocessor");
     positive("batchSize", batchSize);
     positive("upsertBatchSize", upsertBatchSize);
     if (maxInFlight < batchSize) {
@@ -50,7 +62,8 @@ record IndexSettings(VectorStore store, String collection, PixelEmbedder embedde
     int parallelism = positive("parallelism", b.parallelism);
     int maxInFlight = b.maxInFlight > 0 ? Math.max(b.maxInFlight, batchSize) : 2 * batchSize + 2 * parallelism;
     return new IndexSettings(store, collection, embedder, b.decoder, b.idStrategy, batchSize, b.upsertBatchSize,
-        maxInFlight, b.flushInterval, new IndexExecutors(collection, parallelism));
+        maxInFlight, b.flushInterval, new IndexExecutors(collection, parallelism),
+        ImagePreprocessor.builder(embedder.recipe()).decoder(b.decoder).draft(b.draftDecoding).build());
   }
 
   private static int positive(String name, int value) {
