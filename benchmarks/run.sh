@@ -59,6 +59,12 @@ if [ -f "$effnet/onnx/model.onnx" ]; then
   done
   "$py" benchmarks/python/python_pipeline.py --images "$work/images" --model "$effnet/onnx/model.onnx" \
     --family effnet --uri "$uri" | tee "$work/python-effnet.txt"
+  # Fast paths on phone-size photos (12 MP, benchmarks/image/make_photos.py with test.sh's .venv, which has
+  # scikit-image) and their quality cost on the labelled textiles upscaled to 2000x2000 JPEGs.
+  [ -d "$work/photos/12mp" ] || "$root/.venv/bin/python" benchmarks/image/make_photos.py "$work/photos"
+  java -Xss4m -Xmx3g -cp "$cp" dev.imgsearch.benchmarks.FastPathBenchmark --model "$effnet" \
+    --photos "$work/photos/12mp" --labelled "$root/.cache/datasets/efficientnet-lite0/textiles" \
+    --work "$work/fastpath" | tee "$work/java-effnet-fastpaths.txt"
 fi
 
 [ "${SKIP_MEMORY:-0}" = 1 ] && exit 0  # SKIP_MEMORY=1: the throughput figures only
