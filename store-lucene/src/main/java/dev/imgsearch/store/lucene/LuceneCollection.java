@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
@@ -124,7 +124,7 @@ final class LuceneCollection implements Closeable {
     this.file = file;
     this.spec = file.spec();
     this.pk = spec.primaryKey();
-    this.documents = new Documents(spec, file.plans());
+    this.documents = new Documents(spec, file.plans(), file.cosineRawVectors());
     this.filters = new FilterQueries(documents);
     this.options = options;
     Map<String, Analyzer> perField = new HashMap<>();
@@ -140,6 +140,17 @@ final class LuceneCollection implements Closeable {
     CollectionFile file = CollectionFile.read(dir.resolve(StoreFiles.COLLECTION_FILE), name);
     LuceneCollection c = new LuceneCollection(dir, file, options);
     c.openIndex(IndexWriterConfig.OpenMode.APPEND);
+    if (file.version() < StoreFiles.VERSION) {
+      try {
+        CollectionFile.write(dir.resolve(StoreFiles.COLLECTION_FILE), file.upgraded());
+      } catch (IOException | RuntimeException e) {
+        c.discard();
+        throw e;
+      }
+      LOG.info("Collection '{}' at {}: schema file upgraded from format version {} to {}; its Lucene 9 segments are "
+          + "read as they are and rewritten in Lucene 10's format as they merge (compact() rewrites them all).", name,
+          dir, file.version(), StoreFiles.VERSION);
+    }
     return c;
   }
 
@@ -219,7 +230,7 @@ final class LuceneCollection implements Closeable {
     config.setSimilarity(new BM25Similarity(BM25_K1, BM25_B));
     config.setOpenMode(mode);
     config.setRAMBufferSizeMB(options.ramBufferMb());
-    config.setCodec(new Lucene912Codec() {
+    config.setCodec(new Lucene104Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
         return formats.getOrDefault(field, fallback);
@@ -508,8 +519,20 @@ final class LuceneCollection implements Closeable {
       int size = found.size();
       int[] docs = found.docs();
       float[] closeness = new float[size];
-      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && size > window) {
-        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
+      VectorPlan plan = file.plans().get(field.name());
+      if (plan.isQuantized() && !plan.rescore()) {
+        // A quantised graph without re-scoring: its best window by the quantised similarity are the answer (only
+        // their returned scores are computed exactly, below).
+        candidates = size <= window ? docs : Arrays.copyOf(docs, window);
+        vectors = VectorSearch.vectors(reader, raw, candidates);
+        double[] scores = new double[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+          scores[i] = metric.score(query, vectors[i]);
+        }
+        return Ranked.sort(candidates, scores, primaryKeys(reader, candidates), metric.higherIsCloser());
+      }
+      if (plan.isQuantized() && size > window) {
+        // A quantised graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
         float[][] all = VectorSearch.vectors(reader, raw, docs);
         VectorSearch.TopHeap heap = new VectorSearch.TopHeap(size);
         for (int i = 0; i < size; i++) {
@@ -525,6 +548,11 @@ final class LuceneCollection implements Closeable {
           closeness[i] = ranked.similarities()[i];
         }
         docs = byRaw;
+      } else if (plan.isQuantized()) {
+        // No more candidates than the window: all of them are scored exactly.
+        for (int i = 0; i < size; i++) {
+          closeness[i] = Float.POSITIVE_INFINITY;
+        }
       } else {
         VectorSimilarityFunction similarity = documents.graphSimilarity(field.name());
         for (int i = 0; i < size; i++) {

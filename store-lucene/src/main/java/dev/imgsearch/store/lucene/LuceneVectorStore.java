@@ -104,7 +104,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
     this.root = root;
     this.options = options;
     this.lifecycle = new StoreLifecycle("LuceneVectorStore (" + root + ")");
-    StoreFiles.initOrCheck(root);
+    int version = StoreFiles.initOrCheck(root);
     Directory lockDir = null;
     org.apache.lucene.store.Lock lock = null;
     try {
@@ -132,6 +132,9 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
             collections.put(name, LuceneCollection.open(p, name, options));
           }
         }
+      }
+      if (version < StoreFiles.VERSION) {
+        StoreFiles.upgrade(root, version);
       }
     } catch (IOException | RuntimeException e) {
       closeQuietly();

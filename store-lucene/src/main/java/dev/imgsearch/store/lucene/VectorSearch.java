@@ -8,10 +8,12 @@ import java.util.List;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -21,6 +23,7 @@ import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.VectorUtil;
@@ -124,9 +127,10 @@ final class VectorSearch {
       }
       Bits ok = accept.forLeaf(leaf);
       int base = leaf.docBase;
-      for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+      KnnVectorValues.DocIndexIterator it = values.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
         if (ok == null || ok.get(doc)) {
-          consumer.accept(base + doc, values.vectorValue());
+          consumer.accept(base + doc, values.vectorValue(it.index()));
         }
       }
     }
@@ -161,7 +165,7 @@ final class VectorSearch {
     if (leaves.size() == 1 && !filtered) {
       // One segment (a bulk-loaded or merged collection): Lucene's hits are the answer, best first already.
       LeafReaderContext leaf = leaves.get(0);
-      TopDocs top = leaf.reader().searchNearestVectors(field, query, k, accept.forLeaf(leaf), Integer.MAX_VALUE);
+      TopDocs top = leaf.reader().searchNearestVectors(field, query, k, allLive(leaf, accept), Integer.MAX_VALUE);
       int[] docs = new int[top.scoreDocs.length];
       float[] similarities = new float[docs.length];
       for (int i = 0; i < docs.length; i++) {
@@ -180,18 +184,28 @@ final class VectorSearch {
           continue;
         }
         if (cost > k) {
-          TopDocs top = reader.searchNearestVectors(field, query, k, ok, cost + 1);
-          if (top.totalHits.relation == TotalHits.Relation.EQUAL_TO) {
+          // The filter's matches as an iterator with their count, so that Lucene chooses its filtered-graph
+          // strategy (it explores past rejected nodes when the filter is selective) by the filter's selectivity.
+          FixedBitSet set = (FixedBitSet) ok;
+          AcceptDocs filter = AcceptDocs.fromIteratorSupplier(() -> new BitSetIterator(set, cost), null,
+              reader.maxDoc());
+          TopDocs top = reader.searchNearestVectors(field, query, k, filter, cost + 1);
+          if (top.totalHits.relation() == TotalHits.Relation.EQUAL_TO) {
             offer(heap, leaf, top);
             continue;
           }
         }
         scanLeaf(heap, leaf, field, query, ok);
       } else {
-        offer(heap, leaf, reader.searchNearestVectors(field, query, k, ok, Integer.MAX_VALUE));
+        offer(heap, leaf, reader.searchNearestVectors(field, query, k, allLive(leaf, accept), Integer.MAX_VALUE));
       }
     }
     return heap.bestFirst();
+  }
+
+  /** The documents of an unfiltered search in a segment: its live documents. */
+  private static AcceptDocs allLive(LeafReaderContext leaf, Accept accept) {
+    return AcceptDocs.fromLiveDocs(accept.forLeaf(leaf), leaf.reader().maxDoc());
   }
 
   /**
@@ -260,9 +274,10 @@ final class VectorSearch {
     }
     FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
     VectorSimilarityFunction similarity = info.getVectorSimilarityFunction();
-    for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+    KnnVectorValues.DocIndexIterator it = values.iterator();
+    for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
       if (ok == null || ok.get(doc)) {
-        heap.offer(leaf.docBase + doc, similarity.compare(query, values.vectorValue()));
+        heap.offer(leaf.docBase + doc, similarity.compare(query, values.vectorValue(it.index())));
       }
     }
   }
@@ -276,6 +291,7 @@ final class VectorSearch {
     List<LeafReaderContext> leaves = reader.leaves();
     int currentLeaf = -1;
     FloatVectorValues values = null;
+    KnnVectorValues.DocIndexIterator it = null;
     for (int i : inDocOrder(docs)) {
       int leafIndex = ReaderUtil.subIndex(docs[i], leaves);
       LeafReaderContext leaf = leaves.get(leafIndex);
@@ -283,14 +299,15 @@ final class VectorSearch {
         currentLeaf = leafIndex;
         LeafReader r = leaf.reader();
         values = r.getFloatVectorValues(field);
+        it = values == null ? null : values.iterator();
       }
       if (values == null) {
         continue;
       }
       int local = docs[i] - leaf.docBase;
-      int at = values.docID() >= local ? values.docID() : values.advance(local);
+      int at = it.docID() >= local ? it.docID() : it.advance(local);
       if (at == local) {
-        out[i] = values.vectorValue().clone();
+        out[i] = values.vectorValue(it.index()).clone();
       }
     }
     return out;
