@@ -432,11 +432,12 @@ final class LuceneCollection implements Closeable {
     Query filterQuery = filter == null ? null : filters.toQuery(filter);
     int window = request.topK() + request.offset();
     int ef = searchEf(request.searchParams());
+    Boolean refine = searchRefine(request.searchParams());
     return read(s -> {
       VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
       List<List<Hit>> results = new ArrayList<>(queries.size());
       for (float[] query : queries) {
-        Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef);
+        Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef, refine);
         results.add(page(s, ranked, request.topK(), request.offset(), out));
       }
       return results;
@@ -476,7 +477,7 @@ final class LuceneCollection implements Closeable {
         if (checkedRoutes.get(r) instanceof FieldSpec field) {
           VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
           ranked = vectorRoute(s, field, route.vector(), filterQuery, accept, candidates,
-              searchEf(route.searchParams())).first(candidates);
+              searchEf(route.searchParams()), searchRefine(route.searchParams())).first(candidates);
           scale = HybridFusion.Scale.of(field.metric());
         } else {
           ranked = textRoute(s, (FullTextField) checkedRoutes.get(r), route.text(), filterQuery, candidates);
@@ -502,7 +503,7 @@ final class LuceneCollection implements Closeable {
 
   /** The best {@code window} documents for a query vector, exactly scored, best first. */
   private Ranked vectorRoute(IndexSearcher s, FieldSpec field, float[] query, Query filterQuery,
-      VectorSearch.Accept accept, int window, int ef) throws IOException {
+      VectorSearch.Accept accept, int window, int ef, Boolean refine) throws IOException {
     IndexReader reader = s.getIndexReader();
     String raw = documents.rawVectorField(field.name());
     MetricType metric = field.metric();
@@ -520,7 +521,8 @@ final class LuceneCollection implements Closeable {
       int[] docs = found.docs();
       float[] closeness = new float[size];
       VectorPlan plan = file.plans().get(field.name());
-      if (plan.isQuantized() && !plan.rescore()) {
+      boolean rescore = refine == null ? plan.rescore() : refine;
+      if (plan.isQuantized() && !rescore) {
         // A quantised graph without re-scoring: its best window by the quantised similarity are the answer (only
         // their returned scores are computed exactly, below).
         candidates = size <= window ? docs : Arrays.copyOf(docs, window);
@@ -589,6 +591,24 @@ final class LuceneCollection implements Closeable {
     // Lucene's BM25 leaves out the constant factor (k1 + 1) of the textbook formula, which Milvus keeps.
     double[] scores = Arrays.stream(top).mapToDouble(d -> d.score * (BM25_K1 + 1)).toArray();
     return Ranked.sort(docs, scores, primaryKeys(s.getIndexReader(), docs), true);
+  }
+
+  /**
+   * The search parameter {@code refine} (a Boolean or "true"/"false"): whether a quantised graph's candidates are
+   * re-ranked on the raw vectors, overriding the index's {@code refine}; null when not given. Other structures
+   * ignore it.
+   */
+  private static Boolean searchRefine(Map<String, Object> searchParams) {
+    Object refine = searchParams.get("refine");
+    if (refine == null || refine instanceof Boolean) {
+      return (Boolean) refine;
+    }
+    String v = String.valueOf(refine).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new InvalidInputException("Search parameter refine is " + refine + "; use true (re-rank a quantised "
+          + "graph's candidates on the raw vectors) or false.");
+    }
+    return Boolean.valueOf(v);
   }
 
   private int searchEf(Map<String, Object> searchParams) {

@@ -284,6 +284,9 @@ class LuceneGraphSearchTest {
     assertThat(recalls[0]).as("%s with re-ranking", sqType).isGreaterThanOrEqualTo(withRefine);
     assertThat(recalls[1]).as("%s without re-ranking", sqType).isGreaterThanOrEqualTo(withoutRefine)
         .isLessThanOrEqualTo(recalls[0]);
+    // The search parameter refine overrides the index's: the same graph (deterministic builds), no re-ranking.
+    assertThat(recall("sq_true", "exact", queries, 10, Map.of("ef", 100, "refine", false), null))
+        .isEqualTo(recalls[1]);
   }
 
   @Test
