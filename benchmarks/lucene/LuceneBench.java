@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
@@ -193,7 +194,8 @@ public final class LuceneBench {
       IndexSearcher searcher = new IndexSearcher(reader);
       searcher.setQueryCache(null);
       Map<String, RawSearch> ways = new LinkedHashMap<>();
-      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, null, Integer.MAX_VALUE)));
+      AcceptDocs all = AcceptDocs.fromLiveDocs(null, leaf.maxDoc());
+      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, all, Integer.MAX_VALUE)));
       ways.put("query", (q, k) -> ids(searcher.search(new KnnFloatVectorQuery("vec", q, k), 10)));
       for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
         for (String e : efs) {
