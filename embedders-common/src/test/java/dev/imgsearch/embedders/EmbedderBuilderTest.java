@@ -46,11 +46,35 @@ class EmbedderBuilderTest {
     assertThatThrownBy(() -> resnet.logitScale(100f)).isInstanceOf(InvalidInputException.class);
     TestBuilder clip = new TestBuilder(ModelFamily.CLIP, Kind.CONTRASTIVE);
     assertThatThrownBy(() -> clip.modelFile(Path.of("clip.onnx"))).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("image-only families (ResNet50, VGG16)").hasMessageContaining("modelDirectory(path)");
+        .hasMessageContaining("image-only families (ResNet50, VGG16, EfficientNet-Lite0)")
+        .hasMessageContaining("modelDirectory(path)");
     assertThatThrownBy(() -> clip.normalize(false)).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> clip.outputName("x")).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> clip.contextLength(1)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("at least 2");
+  }
+
+  @Test
+  void efficientNetLite0IsAnImageOnlyFamilyWithTfScalingAndCosine() {
+    ModelFamily f = ModelFamily.EFFICIENTNET_LITE0;
+    assertThat(f.kind()).isEqualTo(Kind.FEATURES);
+    assertThat(f.imageInput()).isEqualTo("pixel_values");
+    assertThat(f.imageOutputs()).containsExactly("image_embeds");
+    assertThat(f.normalized()).isTrue();
+    assertThat(f.metric()).isEqualTo(dev.imgsearch.core.store.MetricType.COSINE);
+    assertThat(f.hubRepository()).isEmpty();
+    assertThat(f.recipe().width()).isEqualTo(224);
+    assertThat(f.recipe().height()).isEqualTo(224);
+    java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(300, 260,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = grey.createGraphics();
+    g.setColor(new java.awt.Color(255, 127, 0));
+    g.fillRect(0, 0, 300, 260);
+    g.dispose();
+    float[] pixels = f.recipe().apply(grey);
+    assertThat(pixels[0]).isEqualTo((255f - 127f) / 128f);              // R, TF scaling (x - 127) / 128
+    assertThat(pixels[224 * 224]).isEqualTo(0f);                       // G = 127
+    assertThat(pixels[2 * 224 * 224]).isEqualTo(-127f / 128f);         // B = 0
   }
 
   @Test
