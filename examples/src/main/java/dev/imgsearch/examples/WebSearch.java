@@ -1,7 +1,7 @@
 package dev.imgsearch.examples;
 
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.OnnxContrastiveEmbedder;
+import dev.imgsearch.embedders.FamilyEmbedder;
 import dev.imgsearch.pipeline.ImageIndex;
 import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.pipeline.IndexSource;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "WebSearch", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Index a folder and search it in the browser: by text (English or Chinese, as the model "
         + "understands), by an uploaded, dropped or pasted image, or by clicking a hit.",
-        "Default model: " + Models.CLIP + "."})
+        "Default model: " + Models.CLIP + "; --model efficientnet-lite0 (the ImageNet network test.sh converts) "
+            + "searches by image only."})
 public final class WebSearch extends ExampleCommand {
   static final String COLLECTION = "web_search";
 
@@ -64,7 +65,10 @@ public final class WebSearch extends ExampleCommand {
   @Override
   void run() throws Exception {
     Path images = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4).resolve("train"));
-    try (OnnxContrastiveEmbedder clip = new Models(environment()).clip(model.modelOr(Models.CLIP));
+    Models models = new Models(environment());
+    String name = model.modelOr(Models.CLIP);
+    // EfficientNet-Lite0 (image-only: the page searches by image, not by text) or a CLIP model.
+    try (FamilyEmbedder clip = models.isEfficientNetLite0(name) ? models.efficientNetLite0(name) : models.clip(name);
          VectorStore vectors = store.open();
          ImageIndex index = ImageIndex.builder().embedder(clip).store(vectors).collection(collection).build();
          ImageSearchServer server = ImageSearchServer.builder().index(index).host(host).port(port)

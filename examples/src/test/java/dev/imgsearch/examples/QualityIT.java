@@ -387,6 +387,33 @@ class QualityIT {
     assertThat(failures).isEmpty();
   }
 
+  @Test
+  @Order(6)
+  void theProgramsTakeTheRealModelByName(@TempDir Path work) {
+    Map<String, String> env = Map.of(Models.MODELS_ENV, data.getParent().getParent().resolve("models").toString(),
+        "HF_HUB_OFFLINE", "1");
+    Path samples = data.resolve("samples");
+    Path output = work.resolve("similar.png");
+    ProgramRun similar = ProgramRun.of(new SimilarImages(env), "--model", "efficientnet-lite0", "--images",
+        samples.toString(), "--query", samples.resolve("coffee.png").toString(), "--top-k", "3", "--store-dir",
+        work.resolve("store").toString(), "--output", output.toString());
+    assertThat(similar.status()).as(similar.err()).isZero();
+    assertThat(similar.section("Index the folder").get(0)).contains("EfficientNet-Lite0, 1280-d, COSINE");
+    List<String> hits = ProgramRun.hits(similar.section("Search similar images"));
+    assertThat(hits).hasSize(3).noneMatch(l -> l.endsWith("coffee.png"));
+    assertThat(hits.stream().map(l -> ProgramRun.number(l, "cosine")).toList())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(ProgramRun.png(output).getWidth()).isEqualTo(4 * 160 + 5 * 4);
+
+    ProgramRun web = ProgramRun.of(new WebSearch(env), "--model", "efficientnet-lite0", "--images",
+        samples.toString(), "--store-dir", work.resolve("web").toString(), "--port", "0", "--exit-when-indexed");
+    assertThat(web.status()).as(web.err()).isZero();
+    assertThat(web.out()).contains("(1280-d, COSINE)").contains("10 images are searchable.");
+    line("6", "6. SimilarImages and WebSearch take --model efficientnet-lite0 (the converted directory): coffee.png's "
+        + "3 nearest sample photos: " + hits.stream().map(l -> l.strip().replaceAll("\\s+/.*/", " "))
+        .collect(Collectors.joining("; ")));
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   /** Images per second of embedImages over these files, in batches. */
