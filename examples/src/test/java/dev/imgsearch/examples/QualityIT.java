@@ -36,6 +36,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +134,7 @@ class QualityIT {
         vectors.put(batch.get(j), out.get(j));
       }
     }
-    line("0 model", String.format(Locale.ROOT, "EfficientNet-Lite0 (%s), %d-d image_embeds, L2-normalised, %s; "
+    line("0", String.format(Locale.ROOT, "EfficientNet-Lite0 (%s), %d-d image_embeds, L2-normalised, %s; "
         + "recipe %s; %d images embedded in %.1f s", model, embedder.dimension(), embedder.metric(),
         embedder.recipe().id(), files.size(), (System.nanoTime() - start) / 1e9));
   }
@@ -208,7 +210,7 @@ class QualityIT {
         int[] top5 = IntStream.range(0, l.length).boxed().sorted((a, b) -> Float.compare(l[b], l[a])).limit(5)
             .mapToInt(Integer::intValue).toArray();
         double[] p = softmax(l);
-        Set<Integer> want = new java.util.HashSet<>();
+        Set<Integer> want = new HashSet<>();
         expected.getAsJsonArray(photo).forEach(x -> want.add(x.getAsInt()));
         boolean ok = IntStream.of(top5).anyMatch(want::contains);
         lines.add(String.format(Locale.ROOT, "   %s %-20s %s", ok ? "ok " : "BAD", file.getFileName(),
@@ -402,7 +404,7 @@ class QualityIT {
     List<String> hits = ProgramRun.hits(similar.section("Search similar images"));
     assertThat(hits).hasSize(3).noneMatch(l -> l.endsWith("coffee.png"));
     assertThat(hits.stream().map(l -> ProgramRun.number(l, "cosine")).toList())
-        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        .isSortedAccordingTo(Comparator.reverseOrder());
     assertThat(ProgramRun.png(output).getWidth()).isEqualTo(4 * 160 + 5 * 4);
 
     ProgramRun web = ProgramRun.of(new WebSearch(env), "--model", "efficientnet-lite0", "--images",
