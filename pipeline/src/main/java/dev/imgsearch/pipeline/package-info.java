@@ -63,13 +63,14 @@
  * re-embeds changed ones, rewrites moved or touched ones without re-embedding, and with
  * {@linkplain dev.imgsearch.pipeline.IndexSource#sync() sync} removes rows of deleted files. A run that was
  * interrupted, failed or killed is finished by running it again. Bad files (empty, corrupt, truncated,
- * decompression bombs, unsupported, unreadable) are reported in the
- * {@link dev.imgsearch.pipeline.IndexReport} and to the {@link dev.imgsearch.pipeline.IndexListener},
- * never fatal and never silent.
+ * decompression bombs, unsupported, unreadable) and images whose vector or metadata the store refuses (each row
+ * is checked once, by the store) are reported in the {@link dev.imgsearch.pipeline.IndexReport} and to the
+ * {@link dev.imgsearch.pipeline.IndexListener}, never fatal and never silent. The index owns the threads of its
+ * runs and stops them when it is closed.
  *
  * <h2>Testing a store</h2>
  *
- * <p>{@code ImageIndexContract} in core's test-jar runs the facade's behaviour on any
+ * <p>{@code ImageIndexContract} in this module's test-jar runs the facade's behaviour on any
  * {@link dev.imgsearch.core.store.VectorStore}; the in-memory, Lucene and Milvus stores pass it.
  */
 package dev.imgsearch.pipeline;

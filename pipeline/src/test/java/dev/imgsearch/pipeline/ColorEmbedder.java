@@ -38,6 +38,7 @@ public final class ColorEmbedder implements MultimodalEmbedder, PixelEmbedder {
   private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
   private volatile long failAfter = Long.MAX_VALUE;
   private volatile java.util.function.LongConsumer beforeBatch = n -> { };
+  private volatile java.util.function.UnaryOperator<float[]> imageVectors = v -> v;
   private volatile boolean closed;
 
   /** The default: model id {@code test/color-quadrants}, 16 x 16 CLIP preprocessing, cosine. */
@@ -82,6 +83,14 @@ public final class ColorEmbedder implements MultimodalEmbedder, PixelEmbedder {
   /** Calls {@code hook} with the number of images embedded so far before each embedPixels batch. */
   public void beforeBatch(java.util.function.LongConsumer hook) {
     this.beforeBatch = hook;
+  }
+
+  /**
+   * Passes every image vector embedPixels returns through {@code change}, e.g. to stand for a model that returns
+   * a vector of the wrong dimension or with NaN for some images (texts are not affected).
+   */
+  public void changeImageVectors(java.util.function.UnaryOperator<float[]> change) {
+    this.imageVectors = change;
   }
 
   /** Makes embedPixels throw a ModelException once this many more images would have been embedded in total. */
@@ -134,7 +143,7 @@ public final class ColorEmbedder implements MultimodalEmbedder, PixelEmbedder {
     batchSizes.add(pixels.size());
     List<float[]> out = new ArrayList<>(pixels.size());
     for (float[] p : pixels) {
-      out.add(quadrantMeans(p));
+      out.add(imageVectors.apply(quadrantMeans(p)));
     }
     embedded.addAndGet(pixels.size());
     return out;

@@ -431,6 +431,46 @@ public abstract class ImageIndexContract {
   }
 
   @Test
+  void reportsImagesWhoseVectorsTheStoreRefusesAndWritesTheRest() {
+    Path g = gallery();
+    float[] red = embedder.embedText("red");
+    float[] blue = embedder.embedText("blue");
+    // A model that goes wrong on two images: red gets 11 values instead of 12, blue a NaN.
+    embedder.changeImageVectors(v -> {
+      if (MetricType.COSINE.score(v, red) > 0.9999) {
+        return java.util.Arrays.copyOf(v, 11);
+      }
+      if (MetricType.COSINE.score(v, blue) > 0.9999) {
+        float[] nan = v.clone();
+        nan[4] = Float.NaN;
+        return nan;
+      }
+      return v;
+    });
+    ImageIndex index = open();
+    IndexReport r = index.index(IndexSource.directory(g).build());
+
+    // The store checks the vectors: each refused one is reported as its image's failure, with the store's reason.
+    assertThat(r.failures()).extracting(IndexFailure::item, IndexFailure::cause).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(abs(g.resolve("red.png")), IndexFailure.Cause.INVALID_VECTOR),
+        org.assertj.core.groups.Tuple.tuple(abs(g.resolve("blue.bmp")), IndexFailure.Cause.INVALID_VECTOR));
+    Map<String, String> messages = r.failures().stream()
+        .collect(Collectors.toMap(f -> Path.of(f.item()).getFileName().toString(), IndexFailure::message));
+    assertThat(messages.get("red.png")).contains("12").contains("11").doesNotContain("Row ");
+    assertThat(messages.get("blue.bmp")).contains("NaN").doesNotContain("Row ");
+    assertThat(r.indexed()).isEqualTo(GALLERY_SIZE - 2);
+    assertThat(index.count()).isEqualTo(GALLERY_SIZE - 2);
+    assertThat(store.get(collection, List.of("red.png", "blue.bmp"), List.of("*"))).isEmpty();
+
+    // Once the model is fixed, the next run indexes the two and skips the rest.
+    embedder.changeImageVectors(v -> v);
+    IndexReport second = index.index(IndexSource.directory(g).build());
+    assertThat(second.indexed()).isEqualTo(2);
+    assertThat(second.unchanged()).isEqualTo(GALLERY_SIZE - 2);
+    assertThat(second.failures()).isEmpty();
+  }
+
+  @Test
   void reportsUnreadableFilesOfAPathListAndIndexesTheRest() {
     Path g = gallery();
     ImageIndex index = open();

@@ -19,25 +19,17 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +57,6 @@ public final class HubClient {
   private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
   /** The public hub. */
   public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int ATTEMPTS = 5;
 
   private final URI endpoint;
@@ -75,6 +65,7 @@ public final class HubClient {
   private final boolean offline;
   private final Duration timeout;
   private final HttpClient http;
+  private final HubCache cache;
 
   private HubClient(Builder b) {
     this.endpoint = b.endpoint;
@@ -84,6 +75,7 @@ public final class HubClient {
     this.timeout = b.timeout;
     this.http = HttpClient.newBuilder().connectTimeout(b.timeout).followRedirects(HttpClient.Redirect.NEVER)
         .build();
+    this.cache = new HubCache(b.cacheDirectory);
   }
 
   /** A client configured from the environment (see the class comment). */
@@ -122,12 +114,12 @@ public final class HubClient {
    */
   public Snapshot listFiles(String repoId, String revision) {
     String rev = revision == null ? "main" : revision;
-    Path repo = repoFolder(repoId);
+    Path repo = cache.repoFolder(repoId);
     if (!offline) {
       try {
         return fetchSnapshot(repoId, rev, repo);
       } catch (Unreachable e) {
-        Optional<Snapshot> cached = cachedSnapshot(repo, rev);
+        Optional<Snapshot> cached = cache.cachedSnapshot(repo, rev);
         if (cached.isPresent()) {
           LOG.warn("Cannot reach {} ({}); using the cached snapshot {} of {}", endpoint, e.getMessage(),
               cached.get().commit(), repoId);
@@ -136,7 +128,7 @@ public final class HubClient {
         throw unreachable(repoId, rev, e);
       }
     }
-    return cachedSnapshot(repo, rev).orElseThrow(() -> notCached(repoId, rev, null));
+    return cache.cachedSnapshot(repo, rev).orElseThrow(() -> notCached(repoId, rev, null));
   }
 
   /**
@@ -146,10 +138,10 @@ public final class HubClient {
   public Path download(String repoId, String revision, Collection<String> files) {
     String rev = revision == null ? "main" : revision;
     Snapshot snapshot = listFiles(repoId, rev);
-    Path repo = repoFolder(repoId);
+    Path repo = cache.repoFolder(repoId);
     Path folder = repo.resolve("snapshots").resolve(snapshot.commit());
     for (String file : files) {
-      Path pointer = resolveInside(folder, file);
+      Path pointer = HubCache.resolveInside(folder, file);
       if (Files.exists(pointer)) {
         continue;
       }
@@ -184,59 +176,16 @@ public final class HubClient {
           + "the hub's JSON. If HF_ENDPOINT points to a mirror, check that it serves the /api/models API.", e);
     }
     String commit = json.has("sha") ? json.get("sha").getAsString() : null;
-    if (commit == null || !COMMIT.matcher(commit).matches()) {
+    if (commit == null || !HubCache.COMMIT.matcher(commit).matches()) {
       throw new ModelException(endpoint + " gave no commit for " + repoId + " at " + rev + ".");
     }
     List<String> files = new ArrayList<>();
     for (JsonElement sibling : json.getAsJsonArray("siblings")) {
       files.add(sibling.getAsJsonObject().get("rfilename").getAsString());
     }
-    writeRef(repo, rev, commit);
+    cache.writeRef(repo, rev, commit);
     return new Snapshot(repoId, commit, List.copyOf(files), false);
   }
-
-  private Optional<Snapshot> cachedSnapshot(Path repo, String rev) {
-    String commit = COMMIT.matcher(rev).matches() ? rev : null;
-    if (commit == null) {
-      Path ref = repo.resolve("refs").resolve(rev);
-      try {
-        if (!Files.isRegularFile(ref)) {
-          return Optional.empty();
-        }
-        commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        return Optional.empty();
-      }
-    }
-    Path folder = repo.resolve("snapshots").resolve(commit);
-    if (!Files.isDirectory(folder)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> walk = Files.walk(folder)) {
-      List<String> files = walk.filter(p -> !Files.isDirectory(p))
-          .map(p -> folder.relativize(p).toString().replace('\\', '/')).sorted().toList();
-      return Optional.of(new Snapshot(repo.getFileName().toString(), commit, files, true));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private void writeRef(Path repo, String rev, String commit) {
-    if (rev.equals(commit)) {
-      return;
-    }
-    try {
-      Path ref = resolveInside(repo.resolve("refs"), rev);
-      Files.createDirectories(ref.getParent());
-      Path tmp = Files.createTempFile(ref.getParent(), ".ref", ".tmp");
-      Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-      move(tmp, ref);
-    } catch (IOException e) {
-      throw new ModelException("Cannot write the hub cache at " + repo + " (" + e.getMessage() + "). Make it "
-          + "writable, or point HF_HOME at a writable folder.", e);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------------------
   // one file
 
@@ -253,12 +202,12 @@ public final class HubClient {
         if (!Files.exists(blob)) {
           Path incomplete = blobs.resolve(meta.etag + ".incomplete");
           download(meta.location, incomplete, meta, repoId, commit, file);
-          verify(incomplete, meta, repoId, file);
-          move(incomplete, blob);
+          HubCache.verify(incomplete, meta.etag, meta.size, repoId, file);
+          HubCache.move(incomplete, blob);
         }
       }
       Files.deleteIfExists(lockFile);
-      link(blob, pointer);
+      HubCache.link(blob, pointer);
       LOG.info("Downloaded {} of {} ({} bytes)", file, repoId, meta.size);
     } catch (IOException e) {
       throw new ModelException("Cannot write " + file + " of " + repoId + " into the hub cache " + blobs + " ("
@@ -367,68 +316,6 @@ public final class HubClient {
     }
     throw new ModelException("Too many redirects downloading " + file + " of " + repoId + ".");
   }
-
-  private static void verify(Path file, Metadata meta, String repoId, String name) throws IOException {
-    long size = Files.size(file);
-    String actual;
-    String expected = meta.etag.toLowerCase(Locale.ROOT);
-    if (SHA256.matcher(expected).matches()) {
-      actual = digest(file, "SHA-256", null);
-    } else if (COMMIT.matcher(expected).matches()) {
-      actual = digest(file, "SHA-1", ("blob " + size + "\0").getBytes(StandardCharsets.US_ASCII));
-    } else {
-      actual = expected; // an ETag that is not a checksum: only the size can be checked
-    }
-    if (!actual.equals(expected) || (meta.size >= 0 && size != meta.size)) {
-      Files.deleteIfExists(file);
-      throw new ModelException("The download of " + name + " of " + repoId + " is corrupt: checksum " + actual
-          + " (" + size + " bytes) instead of " + expected + " (" + meta.size + " bytes). It was deleted; try "
-          + "again, and if it happens again the mirror (HF_ENDPOINT) serves a different file than the hub says.");
-    }
-  }
-
-  private static String digest(Path file, String algorithm, byte[] prefix) throws IOException {
-    try {
-      MessageDigest md = MessageDigest.getInstance(algorithm);
-      if (prefix != null) {
-        md.update(prefix);
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          md.update(buffer, 0, n);
-        }
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void link(Path blob, Path pointer) throws IOException {
-    Files.createDirectories(pointer.getParent());
-    Path relative = pointer.getParent().relativize(blob);
-    Path tmp = pointer.resolveSibling(".tmp-" + pointer.getFileName() + "-" + ProcessHandle.current().pid()
-        + "-" + Thread.currentThread().getId());
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createSymbolicLink(tmp, relative);
-    } catch (UnsupportedOperationException | IOException e) {
-      Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING); // no symlinks (Windows without rights): copy
-    }
-    move(tmp, pointer);
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    } catch (FileAlreadyExistsException e) {
-      Files.deleteIfExists(from);
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------------------
   // HTTP
 
@@ -506,24 +393,6 @@ public final class HubClient {
         + "access, or pass a local model directory (modelDirectory(path)), or set HF_ENDPOINT to a mirror you can "
         + "reach and turn offline mode off.");
   }
-
-  private Path repoFolder(String repoId) {
-    if (repoId == null || !repoId.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
-        || repoId.contains("..")) {
-      throw new InvalidInputException("Repository id '" + repoId + "' is not of the form org/name (e.g. "
-          + "openai/clip-vit-base-patch32).");
-    }
-    return cacheDirectory.resolve("models--" + repoId.replace("/", "--"));
-  }
-
-  private static Path resolveInside(Path folder, String relative) {
-    Path p = folder.resolve(relative).normalize();
-    if (!p.startsWith(folder) || relative.startsWith("/")) {
-      throw new InvalidInputException("File name '" + relative + "' leaves the repository folder.");
-    }
-    return p;
-  }
-
   private static String normalise(String etag) {
     if (etag == null) {
       return null;

@@ -55,7 +55,8 @@ record MilvusConnection(MilvusClientV2 client, ManagedChannel writeChannel, bool
       if (MilvusErrors.isTransient(e)) {
         throw new StoreUnavailableException("No Milvus server answered at " + config.displayUri() + " within "
             + config.connectTimeout().toMillis() + " ms. Start one, e.g. Milvus Lite: `pip install milvus-lite && "
-            + "milvus-lite server --data-dir ./milvus-data` (listens on port 19530), or Milvus standalone in Docker "
+            + "milvus-lite server --data-dir ./milvus-data --host 127.0.0.1` (port 19530; the host keeps the "
+            + "unauthenticated database off the network), or Milvus standalone in Docker "
             + "(see milvus.io/docs/install_standalone-docker.md); or check the URI, the port and the firewall.");
       }
       throw errors.translate("connect", null, e);

@@ -43,7 +43,7 @@ class FaultsIT {
     assertThatThrownBy(() -> MilvusVectorStore.builder().uri(uri).connectTimeout(Duration.ofSeconds(2)).build())
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessageContaining(uri)
-        .hasMessageContaining("milvus-lite server --data-dir")
+        .hasMessageContaining("milvus-lite server --data-dir ./milvus-data --host 127.0.0.1")
         .hasMessageContaining("Docker");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }

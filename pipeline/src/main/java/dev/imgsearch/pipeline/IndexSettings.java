@@ -1,0 +1,62 @@
+package dev.imgsearch.pipeline;
+
+import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.store.VectorStore;
+import dev.imgsearch.image.ImageDecoder;
+import dev.imgsearch.image.PixelEmbedder;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an {@link ImageIndex} and its runs work with, fixed when the index is built: a snapshot of the
+ * {@link ImageIndex.Builder}, checked once. Changing the builder afterwards changes no built index.
+ *
+ * <p>The store, embedder and decoder are shared services that the caller owns. The {@link IndexExecutors} belong
+ * to the index that built these settings: its {@link ImageIndex#close()} stops them; a run only submits work.
+ *
+ * @param maxInFlight the most images between the walk and the end of inference; at least {@code batchSize}
+ * @param flushInterval how often a long run makes its writes durable
+ */
+record IndexSettings(VectorStore store, String collection, PixelEmbedder embedder, ImageDecoder decoder,
+    IdStrategy idStrategy, int batchSize, int upsertBatchSize, int maxInFlight, Duration flushInterval,
+    IndexExecutors executors) {
+
+  IndexSettings {
+    // store, collection and embedder are checked by of(...), with the builder's words.
+    Objects.requireNonNull(decoder, "decoder");
+    Objects.requireNonNull(idStrategy, "idStrategy");
+    Objects.requireNonNull(flushInterval, "flushInterval: pass a duration to flushInterval(...)");
+    Objects.requireNonNull(executors, "executors");
+    positive("batchSize", batchSize);
+    positive("upsertBatchSize", upsertBatchSize);
+    if (maxInFlight < batchSize) {
+      throw new InvalidInputException("maxInFlight is " + maxInFlight + " but a batch holds " + batchSize
+          + " images; use at least batchSize.");
+    }
+  }
+
+  /**
+   * The settings of a builder: required values present, sizes checked, the default {@code maxInFlight}
+   * ({@code 2 * batchSize + 2 * parallelism}) worked out, and the index's executors made (not started).
+   *
+   * @throws InvalidInputException for a size below 1
+   * @throws NullPointerException naming a required value that is missing
+   */
+  static IndexSettings of(ImageIndex.Builder b) {
+    PixelEmbedder embedder = Objects.requireNonNull(b.embedder, "embedder: call embedder(...) on the builder");
+    VectorStore store = Objects.requireNonNull(b.store, "store: call store(...) on the builder");
+    String collection = Objects.requireNonNull(b.collection, "collection: call collection(...) on the builder");
+    int batchSize = positive("batchSize", b.batchSize);
+    int parallelism = positive("parallelism", b.parallelism);
+    int maxInFlight = b.maxInFlight > 0 ? Math.max(b.maxInFlight, batchSize) : 2 * batchSize + 2 * parallelism;
+    return new IndexSettings(store, collection, embedder, b.decoder, b.idStrategy, batchSize, b.upsertBatchSize,
+        maxInFlight, b.flushInterval, new IndexExecutors(collection, parallelism));
+  }
+
+  private static int positive(String name, int value) {
+    if (value < 1) {
+      throw new InvalidInputException(name + " is " + value + "; use 1 or more.");
+    }
+    return value;
+  }
+}

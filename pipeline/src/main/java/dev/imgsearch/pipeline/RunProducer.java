@@ -1,0 +1,176 @@
+package dev.imgsearch.pipeline;
+
+import dev.imgsearch.core.store.QueryRequest;
+import dev.imgsearch.core.store.Row;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first stage of a run, on one thread: walks the source, looks up the stored rows of its images in batches,
+ * counts what is up to date and hands the rest to the {@link DecodeStage} on the decoding pool, blocking while
+ * {@code maxInFlight} images are in flight.
+ */
+final class RunProducer {
+  private static final int LOOKUP_BATCH = 256;
+
+  private final RunState run;
+  private final DecodeStage decode;
+
+  RunProducer(RunState run, DecodeStage decode) {
+    this.run = run;
+    this.decode = decode;
+  }
+
+  /** Walks the whole source, or until the run stops. */
+  void produce() {
+    List<Candidate> batch = new ArrayList<>(LOOKUP_BATCH);
+    run.source.produce(run.settings.idStrategy(), new Candidate.Sink() {
+      @Override
+      public boolean accept(Candidate c) {
+        if (run.stopping()) {
+          return false;
+        }
+        batch.add(c);
+        if (batch.size() >= LOOKUP_BATCH) {
+          dispatch(batch);
+          batch.clear();
+        }
+        return !run.stopping();
+      }
+
+      @Override
+      public void fail(String item, IndexFailure.Cause cause, String message) {
+        run.unlisted(item, cause, message);
+      }
+    });
+    if (!batch.isEmpty() && !run.stopping()) {
+      dispatch(batch);
+    }
+  }
+
+  private void dispatch(List<Candidate> batch) {
+    lookup(batch);
+    for (Candidate c : batch) {
+      if (run.stopping()) {
+        return;
+      }
+      if (c.failCause == null) {
+        String problem = RowValues.checkMetadata(c.metadata);
+        if (problem == null) {
+          problem = RowValues.checkLengths(c.id == null ? "" : c.id, c.pathField);
+        }
+        if (problem != null) {
+          c.failed(IndexFailure.Cause.INVALID_METADATA, problem);
+        }
+      }
+      if (c.failCause != null) {
+        run.failed(c, c.failCause, c.failMessage);
+        continue;
+      }
+      DecodeStage.Work work = decide(c);
+      if (work != null) {
+        submit(c, work);
+      }
+    }
+  }
+
+  /** Finds the stored rows of a batch: by id, or by path for files under content ids. */
+  private void lookup(List<Candidate> batch) {
+    List<String> ids = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    for (Candidate c : batch) {
+      if (c.id != null) {
+        ids.add(c.id);
+      } else {
+        paths.add(c.pathField);
+      }
+      if (c.file == null && c.bytes != null) {
+        c.hash = IndexRun.sha256(c.bytes);
+      }
+    }
+    if (!ids.isEmpty()) {
+      Map<String, Row> byId = new HashMap<>();
+      for (Row r : run.store().get(run.collection(), ids, List.of("*"))) {
+        byId.put((String) r.get(IndexFields.ID), r);
+      }
+      for (Candidate c : batch) {
+        if (c.id != null) {
+          c.existing = byId.get(c.id);
+        }
+      }
+    }
+    if (!paths.isEmpty()) {
+      lookupByPath(batch, new ArrayList<>(new LinkedHashSet<>(paths)));
+    }
+  }
+
+  /** Under content ids: the row at a file's path that holds its current bytes, and the stale ones. */
+  private void lookupByPath(List<Candidate> batch, List<String> paths) {
+    Map<String, List<Row>> byPath = new HashMap<>();
+    for (Row r : run.store().query(QueryRequest.builder(run.collection())
+        .filter(StoreFilters.in(IndexFields.PATH, paths)).outputFields("*").limit(QueryRequest.MAX_WINDOW).build())) {
+      byPath.computeIfAbsent((String) r.get(IndexFields.PATH), k -> new ArrayList<>()).add(r);
+    }
+    for (Candidate c : batch) {
+      if (c.id == null) {
+        List<String> stale = new ArrayList<>();
+        for (Row r : byPath.getOrDefault(c.pathField, List.of())) {
+          if (RowValues.sameFile(r, c) && RowValues.sameAttributes(r, c)) {
+            c.existing = r;
+            c.id = (String) r.get(IndexFields.ID);
+          } else {
+            stale.add((String) r.get(IndexFields.ID));
+          }
+        }
+        c.staleIds = stale;
+      }
+    }
+  }
+
+  /** What a candidate needs, or null when it is up to date (then it is counted here). */
+  private DecodeStage.Work decide(Candidate c) {
+    Row ex = c.existing;
+    if (c.id == null) {
+      return DecodeStage.Work.CHECK_CONTENT; // content ids: no row at this path is up to date
+    }
+    if (ex == null) {
+      return run.settings.idStrategy() == IdStrategy.CONTENT && c.file != null ? DecodeStage.Work.CHECK_CONTENT
+          : DecodeStage.Work.EMBED;
+    }
+    boolean sameBytes = c.file != null ? RowValues.sameFile(ex, c) : c.hash.equals(ex.get(IndexFields.CONTENT_HASH));
+    if (sameBytes) {
+      if (RowValues.sameAttributes(ex, c)) {
+        run.markSeen(c.id);
+        run.progress.unchanged(1);
+        return null;
+      }
+      return DecodeStage.Work.REFRESH;
+    }
+    return DecodeStage.Work.CHECK;
+  }
+
+  private void submit(Candidate c, DecodeStage.Work work) {
+    try {
+      while (!run.permits.tryAcquire(RunState.POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (run.stopping()) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      run.interrupt();
+      return;
+    }
+    run.inPool.incrementAndGet();
+    try {
+      run.settings.executors().decode().execute(() -> decode.work(c, work));
+    } catch (RuntimeException e) {
+      run.inPool.decrementAndGet();
+      run.permits.release();
+      throw e;
+    }
+  }
+}
