@@ -1,11 +1,9 @@
 import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.image.ImageDecoder;
 import dev.imgsearch.core.embed.ImageInput;
-import dev.imgsearch.djl.DjlClipEmbedder;
+import dev.imgsearch.djl.DjlEmbedders;
 import dev.imgsearch.djl.DjlEngine;
-import dev.imgsearch.djl.DjlResNet50Embedder;
-import dev.imgsearch.onnx.ClipEmbedder;
-import dev.imgsearch.onnx.ResNet50Embedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,13 +50,13 @@ public final class DjlBench {
     for (DjlEngine engine : DjlEngine.values()) {
       String name = engine == DjlEngine.PYTORCH ? "djl-pytorch (TorchScript)" : "djl-onnxruntime";
       embedders.put(name, clip
-          ? DjlClipEmbedder.builder().modelDirectory(dir).engine(engine).threads(threads).maxPredictors(1)
+          ? DjlEmbedders.clip().modelDirectory(dir).engine(engine).threads(threads).maxPredictors(1)
               .option("optLevel", "ALL_OPT").build()
-          : DjlResNet50Embedder.builder().modelDirectory(dir).engine(engine).threads(threads).maxPredictors(1)
+          : DjlEmbedders.resnet50().modelDirectory(dir).engine(engine).threads(threads).maxPredictors(1)
               .option("optLevel", "ALL_OPT").build());
     }
-    embedders.put("embedders-onnx", clip ? ClipEmbedder.builder().modelDirectory(dir).options(onnx).build()
-        : ResNet50Embedder.builder().modelDirectory(dir).options(onnx).build());
+    embedders.put("embedders-onnx", clip ? OnnxEmbedders.clip().modelDirectory(dir).options(onnx).build()
+        : OnnxEmbedders.resnet50().modelDirectory(dir).options(onnx).build());
     System.out.printf(Locale.ROOT, "model %s, %d images, batch %d, %d threads (ORT intra-op; LibTorch "
         + "ai.djl.pytorch.num_threads=%s)%n", model, images.size(), batch, threads,
         System.getProperty("ai.djl.pytorch.num_threads"));

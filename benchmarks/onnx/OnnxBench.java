@@ -10,8 +10,7 @@ import com.google.gson.JsonParser;
 import dev.imgsearch.image.PixelEmbedder;
 import dev.imgsearch.image.ImageDecoder;
 import dev.imgsearch.core.embed.ImageInput;
-import dev.imgsearch.onnx.ClipEmbedder;
-import dev.imgsearch.onnx.ResNet50Embedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -112,8 +111,8 @@ public final class OnnxBench {
         Runtime.getRuntime().availableProcessors(), cpuModel(), loadAverages());
 
     try (PixelEmbedder embedder = clip
-            ? ClipEmbedder.builder().modelDirectory(modelDir).options(options).build()
-            : ResNet50Embedder.builder().modelDirectory(modelDir).options(options).build();
+            ? OnnxEmbedders.clip().modelDirectory(modelDir).options(options).build()
+            : OnnxEmbedders.resnet50().modelDirectory(modelDir).options(options).build();
         OrtSession.SessionOptions so = sessionOptions(s.threads(), s.spinning());
         OrtSession ort = env.createSession(visionFile.toString(), so);
         Sgemm sgemm = new Sgemm(env, assets.getAsJsonArray("sgemm"), so);

@@ -8,8 +8,7 @@ import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.core.store.VectorStore;
 import dev.imgsearch.core.store.memory.InMemoryVectorStore;
-import dev.imgsearch.onnx.ClipEmbedder;
-import dev.imgsearch.onnx.ResNet50Embedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import dev.imgsearch.store.milvus.MilvusVectorStore;
 import io.milvus.v2.common.ConsistencyLevel;
@@ -108,8 +107,8 @@ public final class PipelineBenchmark {
   static PixelEmbedder load(String spec, OnnxOptions options) {
     String[] kv = spec.split(":", 2);
     return switch (kv[0]) {
-      case "clip" -> ClipEmbedder.builder().modelDirectory(Path.of(kv[1])).options(options).build();
-      case "resnet" -> ResNet50Embedder.builder().modelFile(Path.of(kv[1])).options(options).build();
+      case "clip" -> OnnxEmbedders.clip().modelDirectory(Path.of(kv[1])).options(options).build();
+      case "resnet" -> OnnxEmbedders.resnet50().modelFile(Path.of(kv[1])).options(options).build();
       default -> throw new IllegalArgumentException("--model clip:DIR or resnet:FILE.onnx, not " + spec);
     };
   }

@@ -1,36 +1,57 @@
 package dev.imgsearch.embedders;
 
-import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.embedders.text.ClipTextCleaner;
+import dev.imgsearch.image.ImageRecipe;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
- * The model families every embedder module supports, with what defines each one whatever engine runs it: the
- * reference preprocessing recipe, the text side (context length, pad id, text cleaning, the tokens of a dummy text
- * for combined graphs), the tensor names of the reference exports (inputs in the order the exports declare them,
- * which is also the order positional engines such as TorchScript take them; outputs in order of preference), how a
- * spatial output is pooled, whether vectors are L2-normalised, and the metric they are compared by.
+ * The model families every embedder module supports, each one described as data that the one embedder class per
+ * {@link Kind} of each runtime interprets: the kind, the reference preprocessing recipe, the text side (context
+ * length, pad id, text cleaning, the tokens of a dummy text for combined graphs), the tensor names of the reference
+ * exports (inputs in the order the exports declare them, which is also the order positional engines such as
+ * TorchScript take them; outputs in order of preference), the image layout, how a spatial output is pooled, whether
+ * vectors are L2-normalised, the metric they are compared by, and the Hugging Face Hub repository of a public export
+ * when there is one.
+ *
+ * <p>A new family is one more constant here; no embedder class changes. For example an image-only CNN with two
+ * outputs (a pooled feature and class logits) and TensorFlow-style scaling would be
+ * {@code features("EfficientNet-Lite0", tfRecipe, MetricType.L2).input("images", ImageLayout.NHWC)
+ * .outputs("features").normalized(false)}: the output list picks the feature over the logits.
  */
 public enum ModelFamily {
   /** OpenAI CLIP (the "Text to Image Search with Milvus" tutorial): 77 tokens, CLIP text cleaning, cosine. */
-  CLIP("CLIP", ImageRecipe.openAiClip(224), 77, ClipTextCleaner::clean, new long[] {49406, 49407},
-      List.of("input_ids", "attention_mask"), List.of("input_ids", "pixel_values", "attention_mask"),
-      "pixel_values", ImageLayout.NCHW, List.of("image_embeds"), Pooling.AVERAGE, true, MetricType.COSINE),
-  /** Chinese-CLIP ({@code cn_clip}, the Chinese-CLIP tutorials): 52 BERT tokens, cosine. */
-  CHINESE_CLIP("Chinese-CLIP", ImageRecipe.chineseClip(224), 52, UnaryOperator.identity(), new long[] {101, 102},
-      List.of("input_ids", "attention_mask", "token_type_ids"),
-      List.of("input_ids", "pixel_values", "attention_mask", "token_type_ids"),
-      "pixel_values", ImageLayout.NCHW, List.of("image_embeds"), Pooling.AVERAGE, true, MetricType.COSINE),
-  /** torchvision ResNet50 without its classifier (the "Image Search with Milvus" tutorial): the 2048-d average-pooled feature, L2 distance. */
-  RESNET50("ResNet50", ImageRecipe.torchvisionResNet(), 0, UnaryOperator.identity(), new long[0], List.of(),
-      List.of(), "pixel_values", ImageLayout.NCHW, List.of("pooler_output", "output", "last_hidden_state"),
-      Pooling.AVERAGE, false, MetricType.L2),
-  /** Keras VGG16, {@code include_top=False, pooling="max"} (the "Milvus向量数据库之以图搜图" tutorial): 512-d, L2-normalised, NHWC, L2 distance. */
-  VGG16("VGG16", ImageRecipe.kerasVgg16(), 0, UnaryOperator.identity(), new long[0], List.of(), List.of(),
-      "input_1", ImageLayout.NHWC, List.of("global_max_pooling2d", "output_0", "output"), Pooling.MAX, true,
-      MetricType.L2);
+  CLIP(Spec.contrastive("CLIP", ImageRecipe.openAiClip(224))
+      .text(77, ClipTextCleaner::clean, 49406, 49407)
+      .textInputs("input_ids", "attention_mask")
+      .combinedInputs("input_ids", "pixel_values", "attention_mask")
+      .hub("Xenova/clip-vit-base-patch32")),
+  /**
+   * Chinese-CLIP ({@code cn_clip}, the "Milvus的以文搜图" and "玩转多模态搜索" tutorials): 52 BERT tokens with token type
+   * ids, cosine.
+   */
+  CHINESE_CLIP(Spec.contrastive("Chinese-CLIP", ImageRecipe.chineseClip(224))
+      .text(52, UnaryOperator.identity(), 101, 102)
+      .textInputs("input_ids", "attention_mask", "token_type_ids")
+      .combinedInputs("input_ids", "pixel_values", "attention_mask", "token_type_ids")
+      .hub("Xenova/chinese-clip-vit-base-patch16")),
+  /**
+   * torchvision ResNet50 without its classifier (the "Image Search with Milvus" tutorial): the 2048-d average-pooled
+   * feature ({@code pooler_output} is {@code [N, 2048, 1, 1]}, taken as it is), not normalised, L2 distance.
+   */
+  RESNET50(Spec.features("ResNet50", ImageRecipe.torchvisionResNet(), MetricType.L2)
+      .outputs("pooler_output", "output", "last_hidden_state").normalized(false)),
+  /**
+   * Keras VGG16, {@code include_top=False, pooling="max"} (the "Milvus向量数据库之以图搜图" tutorial): 512-d,
+   * L2-normalised, NHWC input, L2 distance.
+   */
+  VGG16(Spec.features("VGG16", ImageRecipe.kerasVgg16(), MetricType.L2)
+      .input("input_1", ImageLayout.NHWC).outputs("global_max_pooling2d", "output_0", "output")
+      .pooling(Pooling.MAX));
 
   /** The name of the vision tower's graph in a model directory ({@code onnx/vision_model.onnx}). */
   public static final String VISION_GRAPH = "vision_model";
@@ -43,7 +64,33 @@ public enum ModelFamily {
   /** The logits output of a combined contrastive graph. */
   public static final String LOGITS_OUTPUT = "logits_per_image";
 
+  /** What a family embeds, and so which embedder class of a runtime runs it. */
+  public enum Kind {
+    /** An image tower and a text tower into one space (CLIP-like): text-to-image search, zero-shot labels. */
+    CONTRASTIVE("contrastive (text and image)"),
+    /** One image-only graph whose (pooled) output is the vector: image-to-image search. */
+    FEATURES("image-only");
+
+    private final String description;
+
+    Kind(String description) {
+      this.description = description;
+    }
+
+    /** The families of this kind, by display name, for messages ("CLIP, Chinese-CLIP"). */
+    public String families() {
+      return Arrays.stream(ModelFamily.values()).filter(f -> f.kind == this).map(ModelFamily::displayName)
+          .collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
   private final String displayName;
+  private final Kind kind;
   private final ImageRecipe recipe;
   private final int contextLength;
   private final UnaryOperator<String> cleaner;
@@ -56,23 +103,24 @@ public enum ModelFamily {
   private final Pooling pooling;
   private final boolean normalized;
   private final MetricType metric;
+  private final String hubRepository;
 
-  ModelFamily(String displayName, ImageRecipe recipe, int contextLength, UnaryOperator<String> cleaner,
-      long[] dummyText, List<String> textInputs, List<String> combinedInputs, String imageInput, ImageLayout layout,
-      List<String> imageOutputs, Pooling pooling, boolean normalized, MetricType metric) {
-    this.displayName = displayName;
-    this.recipe = recipe;
-    this.contextLength = contextLength;
-    this.cleaner = cleaner;
-    this.dummyText = dummyText;
-    this.textInputs = textInputs;
-    this.combinedInputs = combinedInputs;
-    this.imageInput = imageInput;
-    this.layout = layout;
-    this.imageOutputs = imageOutputs;
-    this.pooling = pooling;
-    this.normalized = normalized;
-    this.metric = metric;
+  ModelFamily(Spec s) {
+    this.displayName = s.displayName;
+    this.kind = s.kind;
+    this.recipe = s.recipe;
+    this.contextLength = s.contextLength;
+    this.cleaner = s.cleaner;
+    this.dummyText = s.dummyText;
+    this.textInputs = s.textInputs;
+    this.combinedInputs = s.combinedInputs;
+    this.imageInput = s.imageInput;
+    this.layout = s.layout;
+    this.imageOutputs = s.imageOutputs;
+    this.pooling = s.pooling;
+    this.normalized = s.normalized;
+    this.metric = s.metric;
+    this.hubRepository = s.hubRepository;
   }
 
   /** The name used in messages ("CLIP", "Chinese-CLIP", "ResNet50", "VGG16"). */
@@ -80,14 +128,19 @@ public enum ModelFamily {
     return displayName;
   }
 
-  /** The reference preprocessing, used unless {@code preprocessor_config.json} or the builder says otherwise. */
+  /** Contrastive (text and image) or image-only features. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The reference preprocessing, used unless the builder (or, for contrastive families, the model) says otherwise. */
   public ImageRecipe recipe() {
     return recipe;
   }
 
-  /** Whether the family has a text tower. */
+  /** Whether the family has a text tower (the contrastive kind). */
   public boolean hasText() {
-    return contextLength > 0;
+    return kind == Kind.CONTRASTIVE;
   }
 
   /** Tokens per text (77 CLIP, 52 Chinese-CLIP; 0 for the image-only families). */
@@ -135,12 +188,17 @@ public enum ModelFamily {
     return imageOutputs;
   }
 
+  /** The text outputs of the reference exports, in order of preference (none for the image-only families). */
+  public List<String> textOutputs() {
+    return hasText() ? List.of(TEXT_OUTPUT) : List.of();
+  }
+
   /** How a spatial feature map is pooled into a vector. */
   public Pooling pooling() {
     return pooling;
   }
 
-  /** Whether the family's vectors are L2-normalised by default. */
+  /** Whether the family's vectors are L2-normalised by default (always, for the contrastive kind). */
   public boolean normalized() {
     return normalized;
   }
@@ -150,8 +208,90 @@ public enum ModelFamily {
     return metric;
   }
 
+  /** The Hugging Face Hub repository of a public export in the layout the embedders load, if there is one. */
+  public Optional<String> hubRepository() {
+    return Optional.ofNullable(hubRepository);
+  }
+
   /** The graphs to look for in a model directory or hub repository. */
   public List<String> graphs() {
     return hasText() ? List.of(VISION_GRAPH, TEXT_GRAPH, MODEL_GRAPH) : List.of(MODEL_GRAPH);
+  }
+
+  /** The data of one family, written as a chain so that an entry reads as what it changes from the defaults. */
+  private static final class Spec {
+    private final String displayName;
+    private final Kind kind;
+    private final ImageRecipe recipe;
+    private final MetricType metric;
+    private int contextLength;
+    private UnaryOperator<String> cleaner = UnaryOperator.identity();
+    private long[] dummyText = new long[0];
+    private List<String> textInputs = List.of();
+    private List<String> combinedInputs = List.of();
+    private String imageInput = "pixel_values";
+    private ImageLayout layout = ImageLayout.NCHW;
+    private List<String> imageOutputs = List.of("image_embeds");
+    private Pooling pooling = Pooling.AVERAGE;
+    private boolean normalized = true;
+    private String hubRepository;
+
+    private Spec(String displayName, Kind kind, ImageRecipe recipe, MetricType metric) {
+      this.displayName = displayName;
+      this.kind = kind;
+      this.recipe = recipe;
+      this.metric = metric;
+    }
+
+    static Spec contrastive(String displayName, ImageRecipe recipe) {
+      return new Spec(displayName, Kind.CONTRASTIVE, recipe, MetricType.COSINE);
+    }
+
+    static Spec features(String displayName, ImageRecipe recipe, MetricType metric) {
+      return new Spec(displayName, Kind.FEATURES, recipe, metric);
+    }
+
+    Spec text(int contextLength, UnaryOperator<String> cleaner, long... dummyText) {
+      this.contextLength = contextLength;
+      this.cleaner = cleaner;
+      this.dummyText = dummyText;
+      return this;
+    }
+
+    Spec textInputs(String... names) {
+      this.textInputs = List.of(names);
+      return this;
+    }
+
+    Spec combinedInputs(String... names) {
+      this.combinedInputs = List.of(names);
+      return this;
+    }
+
+    Spec input(String name, ImageLayout layout) {
+      this.imageInput = name;
+      this.layout = layout;
+      return this;
+    }
+
+    Spec outputs(String... names) {
+      this.imageOutputs = List.of(names);
+      return this;
+    }
+
+    Spec pooling(Pooling pooling) {
+      this.pooling = pooling;
+      return this;
+    }
+
+    Spec normalized(boolean normalized) {
+      this.normalized = normalized;
+      return this;
+    }
+
+    Spec hub(String repository) {
+      this.hubRepository = repository;
+      return this;
+    }
   }
 }

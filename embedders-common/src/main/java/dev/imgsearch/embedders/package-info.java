@@ -1,11 +1,13 @@
 /**
  * What the embedder modules ({@code imgsearch-embedders-onnx}, {@code imgsearch-embedders-djl}) share, whatever
- * runs the model: {@link dev.imgsearch.embedders.ModelDirectory} (the Hugging Face layout, hub resolution through
- * core's {@link dev.imgsearch.embedders.hub.HubClient}, {@code preprocessor_config.json} recipes),
- * {@link dev.imgsearch.embedders.ModelFamily} (each family's recipe, context length, tensor names, pooling and
- * metric), {@link dev.imgsearch.embedders.ModelSourceBuilder} (the model settings every embedder builder takes:
- * directory, hub repository or file, model id, recipe, variant; read as one
- * {@link dev.imgsearch.embedders.ModelSource}) and {@link dev.imgsearch.embedders.Vectors} (layouts, pooling,
- * normalisation, logit scales). Not an application-facing API: applications use the embedders of those modules.
+ * runs the model: {@link dev.imgsearch.embedders.ModelFamily} (each family as data: its kind, recipe, context length,
+ * tensor names, layout, pooling, normalisation and metric), {@link dev.imgsearch.embedders.EmbedderBuilder} (the
+ * builder options of every runtime, written once: model source, contrastive and image-only options, decoder and
+ * preprocessing executor; read as one {@link dev.imgsearch.embedders.EmbedderSettings}),
+ * {@link dev.imgsearch.embedders.FamilyEmbedder} and {@link dev.imgsearch.embedders.ContrastiveFamilyEmbedder} (the
+ * embedder around a runtime's towers), {@link dev.imgsearch.embedders.ModelDirectory} (the Hugging Face layout, hub
+ * resolution through {@link dev.imgsearch.embedders.hub.HubClient}, {@code preprocessor_config.json} recipes) and
+ * {@link dev.imgsearch.embedders.Vectors} (pooling, normalisation, logit scales). Applications use the factories of
+ * those modules ({@code OnnxEmbedders}, {@code DjlEmbedders}) and the families named here.
  */
 package dev.imgsearch.embedders;

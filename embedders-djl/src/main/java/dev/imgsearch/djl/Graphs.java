@@ -19,7 +19,7 @@ import java.util.Map;
 final class Graphs {
   private Graphs() {}
 
-  static ZooModel<NDList, NDList> loadFile(DjlEngine engine, Path file, DjlModelBuilder<?> b) {
+  static ZooModel<NDList, NDList> loadFile(DjlEngine engine, Path file, DjlEmbedders.Builder<?> b) {
     if (!Files.isRegularFile(file)) {
       throw new ModelException("Model file " + file + " does not exist. Pass a " + engine.format().extension()
           + " file for the " + engine.djlName() + " engine.");
@@ -32,7 +32,7 @@ final class Graphs {
     return load(c, file.toString(), engine);
   }
 
-  static ZooModel<NDList, NDList> loadUrl(DjlEngine engine, String url, String modelName, DjlModelBuilder<?> b) {
+  static ZooModel<NDList, NDList> loadUrl(DjlEngine engine, String url, String modelName, DjlEmbedders.Builder<?> b) {
     Criteria.Builder<NDList, NDList> c = criteria(engine, b).optModelUrls(url);
     if (modelName != null) {
       c.optModelName(modelName);
@@ -40,7 +40,7 @@ final class Graphs {
     return load(c, url + (modelName == null ? "" : " (model name " + modelName + ")"), engine);
   }
 
-  private static Criteria.Builder<NDList, NDList> criteria(DjlEngine engine, DjlModelBuilder<?> b) {
+  private static Criteria.Builder<NDList, NDList> criteria(DjlEngine engine, DjlEmbedders.Builder<?> b) {
     engine.start();
     Criteria.Builder<NDList, NDList> c = Criteria.builder().setTypes(NDList.class, NDList.class)
         .optEngine(engine.djlName());

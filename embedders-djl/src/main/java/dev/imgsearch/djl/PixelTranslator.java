@@ -1,17 +1,19 @@
 package dev.imgsearch.djl;
 
-import dev.imgsearch.core.InvalidInputException;
-import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.embedders.FamilyEmbedder.Tower;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.embedders.Pooling;
+import dev.imgsearch.embedders.Vectors;
+import dev.imgsearch.image.ImageRecipe;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The DJL translator of the image path: takes images already preprocessed by core's {@link ImageRecipe} (CHW float
- * arrays, made in parallel by {@link dev.imgsearch.core.embed.ImageEmbedder#embedImages}) and feeds them to the
- * graph as one batch in its layout (NCHW, or NHWC for Keras exports); a combined CLIP graph also gets the tokens of
+ * The DJL translator of the image path: takes images already preprocessed by the image module's
+ * {@link ImageRecipe} (CHW float arrays, made in parallel by the embedder's {@code ImagePreprocessor}) and feeds
+ * them to the graph as one batch in its layout (NCHW, or NHWC for Keras exports); a combined CLIP graph also gets the tokens of
  * an empty text. Preprocessing stays in core so that every engine sees the same pixels (DJL's own image transforms
  * do not reproduce Pillow's resampling).
  */
@@ -41,18 +43,26 @@ final class PixelTranslator extends GraphTranslator<PixelTranslator.Batch> {
     }
   }
 
+  /**
+   * The image tower of an embedder: one predictor call per batch, the first of {@code outputs} the graph gives,
+   * pooled over H and W when it is a spatial map, one vector per image.
+   */
+  static Tower<float[]> tower(PredictorPool<Batch, GraphTranslator.Outputs> pool, List<String> outputs,
+      Pooling pooling, String modelId) {
+    return pixels -> {
+      Tensor t = pool.predict(new Batch(pixels)).pick(outputs, "image", modelId);
+      return Vectors.pool(t.rows(), t.shape(), pooling).subList(0, pixels.size());
+    };
+  }
+
+  /** The vector size of {@code tower}, measured on a blank image. */
+  static int dimension(Tower<float[]> tower, ImageRecipe recipe) {
+    return tower.embed(List.of(new float[recipe.tensorSize()])).get(0).length;
+  }
+
   @Override
   Map<String, Tensor> feeds(Batch batch) {
     List<float[]> pixels = batch.pixels();
-    int size = recipe.tensorSize();
-    for (int i = 0; i < pixels.size(); i++) {
-      float[] p = pixels.get(i);
-      if (p == null || p.length != size) {
-        throw new InvalidInputException("Image " + i + " of the batch has " + (p == null ? "no" : p.length)
-            + " values; this model needs " + size + " (3x" + recipe.height() + "x" + recipe.width() + " CHW, made "
-            + "by the embedder's recipe()).");
-      }
-    }
     int n = pixels.size();
     Map<String, Tensor> feeds = new java.util.LinkedHashMap<>(dummyText);
     feeds.put(input, Tensor.floats(layout.pack(pixels, n, recipe.height(), recipe.width()),

@@ -1,6 +1,5 @@
 package dev.imgsearch.djl;
 
-import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.embedders.ModelFamily;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import dev.imgsearch.embedders.text.TextTokenizer.TokenBatch;
@@ -37,13 +36,7 @@ final class TextTranslator extends GraphTranslator<TextTranslator.Batch> {
 
   @Override
   Map<String, Tensor> feeds(Batch batch) {
-    List<String> texts = batch.texts();
-    for (int i = 0; i < texts.size(); i++) {
-      if (texts.get(i) == null) {
-        throw new InvalidInputException("Text " + i + " of the batch is null; pass a string (it may be empty).");
-      }
-    }
-    TokenBatch tokens = tokenizer.encode(texts);
+    TokenBatch tokens = tokenizer.encode(batch.texts());
     int n = tokens.size();
     int len = tokenizer.contextLength();
     long[] positions = new long[n * len];

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the Chinese-CLIP image path (preprocessed pixels) on DJL's PyTorch engine. */
-class ChineseClipImagePyTorchContractTest extends EmbedderContract<DjlChineseClipEmbedder, float[]> {
+class ChineseClipImagePyTorchContractTest extends EmbedderContract<DjlContrastiveEmbedder, float[]> {
   @Override
-  protected DjlChineseClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.chineseClip(DjlEngine.PYTORCH);
   }
 
@@ -18,12 +18,12 @@ class ChineseClipImagePyTorchContractTest extends EmbedderContract<DjlChineseCli
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlChineseClipEmbedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(DjlChineseClipEmbedder e, float[] in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the Chinese-CLIP text path on DJL's ONNX Runtime engine. */
-class ChineseClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlChineseClipEmbedder, String> {
+class ChineseClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlContrastiveEmbedder, String> {
   @Override
-  protected DjlChineseClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.chineseClip(DjlEngine.ONNX_RUNTIME);
   }
 
@@ -16,12 +16,12 @@ class ChineseClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlChinese
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlChineseClipEmbedder e, List<String> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<String> in) {
     return e.embedTexts(in);
   }
 
   @Override
-  protected float[] embedOne(DjlChineseClipEmbedder e, String in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, String in) {
     return e.embedText(in);
   }
 }

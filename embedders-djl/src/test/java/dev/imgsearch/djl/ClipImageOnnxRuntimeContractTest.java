@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP image path (preprocessed pixels) on DJL's ONNX Runtime engine. */
-class ClipImageOnnxRuntimeContractTest extends EmbedderContract<DjlClipEmbedder, float[]> {
+class ClipImageOnnxRuntimeContractTest extends EmbedderContract<DjlContrastiveEmbedder, float[]> {
   @Override
-  protected DjlClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.clip(DjlEngine.ONNX_RUNTIME);
   }
 
@@ -18,12 +18,12 @@ class ClipImageOnnxRuntimeContractTest extends EmbedderContract<DjlClipEmbedder,
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlClipEmbedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(DjlClipEmbedder e, float[] in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP image path (preprocessed pixels) on DJL's PyTorch engine. */
-class ClipImagePyTorchContractTest extends EmbedderContract<DjlClipEmbedder, float[]> {
+class ClipImagePyTorchContractTest extends EmbedderContract<DjlContrastiveEmbedder, float[]> {
   @Override
-  protected DjlClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.clip(DjlEngine.PYTORCH);
   }
 
@@ -18,12 +18,12 @@ class ClipImagePyTorchContractTest extends EmbedderContract<DjlClipEmbedder, flo
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlClipEmbedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(DjlClipEmbedder e, float[] in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

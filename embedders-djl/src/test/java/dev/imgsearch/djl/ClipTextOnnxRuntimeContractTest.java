@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP text path on DJL's ONNX Runtime engine. */
-class ClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlClipEmbedder, String> {
+class ClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlContrastiveEmbedder, String> {
   @Override
-  protected DjlClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.clip(DjlEngine.ONNX_RUNTIME);
   }
 
@@ -16,12 +16,12 @@ class ClipTextOnnxRuntimeContractTest extends EmbedderContract<DjlClipEmbedder, 
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlClipEmbedder e, List<String> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<String> in) {
     return e.embedTexts(in);
   }
 
   @Override
-  protected float[] embedOne(DjlClipEmbedder e, String in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, String in) {
     return e.embedText(in);
   }
 }

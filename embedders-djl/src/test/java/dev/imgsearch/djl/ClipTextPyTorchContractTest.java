@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP text path on DJL's PyTorch engine. */
-class ClipTextPyTorchContractTest extends EmbedderContract<DjlClipEmbedder, String> {
+class ClipTextPyTorchContractTest extends EmbedderContract<DjlContrastiveEmbedder, String> {
   @Override
-  protected DjlClipEmbedder createEmbedder() {
+  protected DjlContrastiveEmbedder createEmbedder() {
     return TestModels.clip(DjlEngine.PYTORCH);
   }
 
@@ -16,12 +16,12 @@ class ClipTextPyTorchContractTest extends EmbedderContract<DjlClipEmbedder, Stri
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlClipEmbedder e, List<String> in) {
+  protected List<float[]> embedBatch(DjlContrastiveEmbedder e, List<String> in) {
     return e.embedTexts(in);
   }
 
   @Override
-  protected float[] embedOne(DjlClipEmbedder e, String in) {
+  protected float[] embedOne(DjlContrastiveEmbedder e, String in) {
     return e.embedText(in);
   }
 }

@@ -40,7 +40,7 @@ class DjlBehaviourTest {
   void concurrentCallersShareABoundedPoolOfPredictors(DjlEngine engine) throws Exception {
     int threads = 8;
     int limit = 3;
-    try (DjlClipEmbedder clip = DjlClipEmbedder.builder().modelDirectory(TestModels.model("clip")).engine(engine)
+    try (DjlContrastiveEmbedder clip = DjlEmbedders.clip().modelDirectory(TestModels.model("clip")).engine(engine)
         .maxPredictors(limit).build()) {
       List<float[]> inputs = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -116,11 +116,11 @@ class DjlBehaviourTest {
       out.closeEntry();
     }
     ImageInput image = ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg"));
-    try (var fromUrl = DjlResNet50Embedder.builder().modelUrl(zip.toUri().toString()).modelName("resnet50")
+    try (var fromUrl = DjlEmbedders.resnet50().modelUrl(zip.toUri().toString()).modelName("resnet50")
         .engine(DjlEngine.PYTORCH).build();
-        var fromFile = DjlResNet50Embedder.builder().modelFile(TestModels.model("resnet50").resolve(
+        var fromFile = DjlEmbedders.resnet50().modelFile(TestModels.model("resnet50").resolve(
             "torchscript/model.pt")).build();
-        var fromDirectoryUrl = DjlResNet50Embedder.builder().modelUrl(TestModels.model("resnet50").resolve("onnx")
+        var fromDirectoryUrl = DjlEmbedders.resnet50().modelUrl(TestModels.model("resnet50").resolve("onnx")
             .toUri().toString()).modelName("model").engine(DjlEngine.ONNX_RUNTIME).build()) {
       assertThat(fromFile.engine()).isEqualTo(DjlEngine.PYTORCH); // from the file's extension
       assertThat(fromUrl.modelId()).startsWith("file:");
@@ -143,7 +143,7 @@ class DjlBehaviourTest {
         out.closeEntry();
       }
     }
-    try (var fromUrl = DjlClipEmbedder.builder().modelUrl(zip.toUri().toString()).engine(DjlEngine.PYTORCH).build();
+    try (var fromUrl = DjlEmbedders.clip().modelUrl(zip.toUri().toString()).engine(DjlEngine.PYTORCH).build();
         var local = TestModels.clip(DjlEngine.PYTORCH)) {
       assertThat(TestVectors.cosine(fromUrl.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
       float[] pixels = TestModels.pixels(3 * 224 * 224, 7);
@@ -161,10 +161,10 @@ class DjlBehaviourTest {
         server.serve("tiny/" + family, commit, TestModels.model(family));
       }
       HubClient hub = HubClient.builder(Map.of()).endpoint(server.endpoint()).cacheDirectory(tmp).build();
-      try (var clip = DjlClipEmbedder.builder().fromHub("tiny/clip", "main").hub(hub).engine(DjlEngine.PYTORCH)
+      try (var clip = DjlEmbedders.clip().fromHub("tiny/clip", "main").hub(hub).engine(DjlEngine.PYTORCH)
           .build();
           var local = TestModels.clip(DjlEngine.PYTORCH);
-          var vgg = DjlVgg16Embedder.builder().fromHub("tiny/vgg16", "main").hub(hub).engine(DjlEngine.ONNX_RUNTIME)
+          var vgg = DjlEmbedders.vgg16().fromHub("tiny/vgg16", "main").hub(hub).engine(DjlEngine.ONNX_RUNTIME)
               .build()) {
         assertThat(clip.modelId()).isEqualTo("tiny/clip");
         assertThat(TestVectors.cosine(clip.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
@@ -182,28 +182,28 @@ class DjlBehaviourTest {
     Path onlyOnnx = tmp.resolve("only-onnx");
     Files.createDirectories(onlyOnnx.resolve("onnx"));
     Files.copy(TestModels.model("resnet50").resolve("onnx/model.onnx"), onlyOnnx.resolve("onnx/model.onnx"));
-    assertThatThrownBy(() -> DjlResNet50Embedder.builder().modelDirectory(onlyOnnx).engine(DjlEngine.PYTORCH)
+    assertThatThrownBy(() -> DjlEmbedders.resnet50().modelDirectory(onlyOnnx).engine(DjlEngine.PYTORCH)
         .build()).isInstanceOf(ModelException.class).hasMessageContaining("torchscript/model.pt")
         .hasMessageContaining("PyTorch");
-    assertThatThrownBy(() -> DjlResNet50Embedder.builder().modelFile(tmp.resolve("nothing.pt")).build())
+    assertThatThrownBy(() -> DjlEmbedders.resnet50().modelFile(tmp.resolve("nothing.pt")).build())
         .isInstanceOf(ModelException.class).hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> DjlClipEmbedder.builder().build()).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> DjlEmbedders.clip().build()).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("modelDirectory");
-    assertThatThrownBy(() -> DjlClipEmbedder.builder().maxPredictors(0)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> DjlEmbedders.clip().maxPredictors(0)).isInstanceOf(InvalidInputException.class);
   }
 
   @Test
   void aBrokenModelFileIsAModelException() throws IOException {
     Path bad = tmp.resolve("model.pt");
     Files.writeString(bad, "not a TorchScript archive");
-    assertThatThrownBy(() -> DjlResNet50Embedder.builder().modelFile(bad).build())
+    assertThatThrownBy(() -> DjlEmbedders.resnet50().modelFile(bad).build())
         .isInstanceOf(ModelException.class).hasMessageContaining(bad.toString());
   }
 
   @ParameterizedTest
   @EnumSource(DjlEngine.class)
   void closingReleasesTheModelAndLaterCallsFail(DjlEngine engine) {
-    DjlVgg16Embedder vgg = TestModels.vgg16(engine);
+    DjlFeatureEmbedder vgg = TestModels.vgg16(engine);
     float[] pixels = TestModels.pixels(3 * 224 * 224, 3);
     assertThat(vgg.embedPixels(List.of(pixels)).get(0)).hasSize(512);
     vgg.close();

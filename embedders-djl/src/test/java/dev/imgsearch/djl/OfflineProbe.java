@@ -16,8 +16,8 @@ public final class OfflineProbe {
   public static void main(String[] args) {
     if (args[0].equals("onnx-first")) {
       Path file = Path.of(args[1]);
-      try (var onnx = dev.imgsearch.onnx.ResNet50Embedder.builder().modelFile(file).build();
-          var djl = DjlResNet50Embedder.builder().modelFile(file).build()) {
+      try (var onnx = dev.imgsearch.onnx.OnnxEmbedders.resnet50().modelFile(file).build();
+          var djl = DjlEmbedders.resnet50().modelFile(file).build()) {
         System.out.println("OK " + onnx.dimension() + " " + djl.dimension());
       } catch (ModelException e) {
         System.out.println("MODEL-EXCEPTION " + e.getMessage());
@@ -25,7 +25,7 @@ public final class OfflineProbe {
       }
       return;
     }
-    try (DjlResNet50Embedder e = DjlResNet50Embedder.builder().modelFile(Path.of(args[0])).engine(DjlEngine.PYTORCH)
+    try (DjlFeatureEmbedder e = DjlEmbedders.resnet50().modelFile(Path.of(args[0])).engine(DjlEngine.PYTORCH)
         .build()) {
       float[] v = e.embedPixels(List.of(new float[e.recipe().tensorSize()])).get(0);
       System.out.println("OK " + v.length + " offline=" + System.getProperty("ai.djl.offline"));

@@ -8,10 +8,7 @@ import dev.imgsearch.core.embed.MultimodalEmbedder;
 import dev.imgsearch.image.ImageDecoder;
 import dev.imgsearch.core.embed.ImageInput;
 import dev.imgsearch.core.testing.TestVectors;
-import dev.imgsearch.onnx.ChineseClipEmbedder;
-import dev.imgsearch.onnx.ClipEmbedder;
-import dev.imgsearch.onnx.ResNet50Embedder;
-import dev.imgsearch.onnx.Vgg16Embedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +38,7 @@ class ParityTest {
   void clip() {
     Path dir = TestModels.model("clip");
     try (var pt = TestModels.clip(DjlEngine.PYTORCH); var ort = TestModels.clip(DjlEngine.ONNX_RUNTIME);
-        var onnx = ClipEmbedder.builder().modelDirectory(dir).build()) {
+        var onnx = OnnxEmbedders.clip().modelDirectory(dir).build()) {
       check("clip", engines(pt, ort, onnx));
       checkTexts("clip", Map.of("djl-pytorch", pt, "djl-onnxruntime", ort, "embedders-onnx", onnx));
     }
@@ -52,7 +49,7 @@ class ParityTest {
     Path dir = TestModels.model("chinese-clip");
     try (var pt = TestModels.chineseClip(DjlEngine.PYTORCH);
         var ort = TestModels.chineseClip(DjlEngine.ONNX_RUNTIME);
-        var onnx = ChineseClipEmbedder.builder().modelDirectory(dir).build()) {
+        var onnx = OnnxEmbedders.chineseClip().modelDirectory(dir).build()) {
       check("chinese-clip", engines(pt, ort, onnx));
       checkTexts("chinese-clip", Map.of("djl-pytorch", pt, "djl-onnxruntime", ort, "embedders-onnx", onnx));
       // the logit scale is read off the combined graph the same way on every engine
@@ -64,7 +61,7 @@ class ParityTest {
   @Test
   void resnet50() {
     try (var pt = TestModels.resnet50(DjlEngine.PYTORCH); var ort = TestModels.resnet50(DjlEngine.ONNX_RUNTIME);
-        var onnx = ResNet50Embedder.builder().modelDirectory(TestModels.model("resnet50")).build()) {
+        var onnx = OnnxEmbedders.resnet50().modelDirectory(TestModels.model("resnet50")).build()) {
       check("resnet50", engines(pt, ort, onnx));
     }
   }
@@ -72,7 +69,7 @@ class ParityTest {
   @Test
   void vgg16() {
     try (var pt = TestModels.vgg16(DjlEngine.PYTORCH); var ort = TestModels.vgg16(DjlEngine.ONNX_RUNTIME);
-        var onnx = Vgg16Embedder.builder().modelDirectory(TestModels.model("vgg16")).build()) {
+        var onnx = OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16")).build()) {
       check("vgg16", engines(pt, ort, onnx));
     }
   }

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the ResNet50 image path (preprocessed pixels) on DJL's PyTorch engine. */
-class ResNet50PyTorchContractTest extends EmbedderContract<DjlResNet50Embedder, float[]> {
+class ResNet50PyTorchContractTest extends EmbedderContract<DjlFeatureEmbedder, float[]> {
   @Override
-  protected DjlResNet50Embedder createEmbedder() {
+  protected DjlFeatureEmbedder createEmbedder() {
     return TestModels.resnet50(DjlEngine.PYTORCH);
   }
 
@@ -18,12 +18,12 @@ class ResNet50PyTorchContractTest extends EmbedderContract<DjlResNet50Embedder, 
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlResNet50Embedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(DjlFeatureEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(DjlResNet50Embedder e, float[] in) {
+  protected float[] embedOne(DjlFeatureEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -81,21 +81,21 @@ final class TestModels {
     }
   }
 
-  static DjlClipEmbedder clip(DjlEngine engine) {
-    return DjlClipEmbedder.builder().modelDirectory(model("clip")).engine(engine).maxPredictors(4).build();
+  static DjlContrastiveEmbedder clip(DjlEngine engine) {
+    return DjlEmbedders.clip().modelDirectory(model("clip")).engine(engine).maxPredictors(4).build();
   }
 
-  static DjlChineseClipEmbedder chineseClip(DjlEngine engine) {
-    return DjlChineseClipEmbedder.builder().modelDirectory(model("chinese-clip")).engine(engine).maxPredictors(4)
+  static DjlContrastiveEmbedder chineseClip(DjlEngine engine) {
+    return DjlEmbedders.chineseClip().modelDirectory(model("chinese-clip")).engine(engine).maxPredictors(4)
         .build();
   }
 
-  static DjlResNet50Embedder resnet50(DjlEngine engine) {
-    return DjlResNet50Embedder.builder().modelDirectory(model("resnet50")).engine(engine).maxPredictors(4).build();
+  static DjlFeatureEmbedder resnet50(DjlEngine engine) {
+    return DjlEmbedders.resnet50().modelDirectory(model("resnet50")).engine(engine).maxPredictors(4).build();
   }
 
-  static DjlVgg16Embedder vgg16(DjlEngine engine) {
-    return DjlVgg16Embedder.builder().modelDirectory(model("vgg16")).engine(engine).maxPredictors(4).build();
+  static DjlFeatureEmbedder vgg16(DjlEngine engine) {
+    return DjlEmbedders.vgg16().modelDirectory(model("vgg16")).engine(engine).maxPredictors(4).build();
   }
 
   /** Deterministic pseudo-images: smooth patterns in roughly the range the recipes produce. */

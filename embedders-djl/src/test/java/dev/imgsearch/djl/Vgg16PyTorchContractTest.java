@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the VGG16 image path (preprocessed pixels) on DJL's PyTorch engine. */
-class Vgg16PyTorchContractTest extends EmbedderContract<DjlVgg16Embedder, float[]> {
+class Vgg16PyTorchContractTest extends EmbedderContract<DjlFeatureEmbedder, float[]> {
   @Override
-  protected DjlVgg16Embedder createEmbedder() {
+  protected DjlFeatureEmbedder createEmbedder() {
     return TestModels.vgg16(DjlEngine.PYTORCH);
   }
 
@@ -18,12 +18,12 @@ class Vgg16PyTorchContractTest extends EmbedderContract<DjlVgg16Embedder, float[
   }
 
   @Override
-  protected List<float[]> embedBatch(DjlVgg16Embedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(DjlFeatureEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(DjlVgg16Embedder e, float[] in) {
+  protected float[] embedOne(DjlFeatureEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

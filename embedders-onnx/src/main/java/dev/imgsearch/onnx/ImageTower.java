@@ -1,8 +1,8 @@
 package dev.imgsearch.onnx;
 
-import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.image.ImageRecipe;
+import dev.imgsearch.embedders.FamilyEmbedder;
 import dev.imgsearch.embedders.ImageLayout;
 import dev.imgsearch.embedders.Pooling;
 import dev.imgsearch.embedders.Vectors;
@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  * layout (NCHW, or NHWC as Keras exports have it), batches them (whole batches when the batch size is dynamic,
  * chunks when it is fixed) and pools a spatial output ([N, C, H, W] averaged or maxed over H and W).
  */
-final class ImageTower {
+final class ImageTower implements FamilyEmbedder.Tower<float[]> {
   private final OnnxModel model;
   private final String input;
   private final String output;
@@ -35,11 +35,12 @@ final class ImageTower {
 
   /**
    * @param inputName the pixel input, or null to find it ({@code pixel_values}, else the one rank-4 input)
+   * @param layout the image layout, or null to read it off the input's shape (NHWC when its last dimension is 3)
    * @param outputNames candidate outputs in order of preference (the first one the graph has is used)
    * @param otherInputs the other inputs of a combined graph, for a batch of n images (dummy text)
    */
-  ImageTower(OnnxModel model, ImageRecipe recipe, String inputName, List<String> outputNames, Pooling pooling,
-      IntFunction<Map<String, Input>> otherInputs) {
+  ImageTower(OnnxModel model, ImageRecipe recipe, String inputName, ImageLayout layout, List<String> outputNames,
+      Pooling pooling, IntFunction<Map<String, Input>> otherInputs) {
     this.model = model;
     this.pooling = pooling;
     this.otherInputs = otherInputs;
@@ -49,7 +50,7 @@ final class ImageTower {
       throw new ModelException("Image input " + in + " of " + model.file() + " is not a 4-d image batch. Name the "
           + "pixel input in the builder (imageInput(...)).");
     }
-    boolean nhwc = in.dim(3) == 3 && in.dim(1) != 3;
+    boolean nhwc = layout != null ? layout == ImageLayout.NHWC : in.dim(3) == 3 && in.dim(1) != 3;
     this.layout = nhwc ? ImageLayout.NHWC : ImageLayout.NCHW;
     this.height = recipe.height();
     this.width = recipe.width();
@@ -72,15 +73,8 @@ final class ImageTower {
     return output;
   }
 
-  List<float[]> embed(List<float[]> pixels, int expectedSize) {
-    for (int i = 0; i < pixels.size(); i++) {
-      float[] p = pixels.get(i);
-      if (p == null || p.length != expectedSize) {
-        throw new InvalidInputException("Image " + i + " of the batch has " + (p == null ? "no" : p.length)
-            + " values; this model needs " + expectedSize + " (3x" + height + "x" + width + " CHW, made by the "
-            + "embedder's recipe()).");
-      }
-    }
+  @Override
+  public List<float[]> embed(List<float[]> pixels) {
     List<float[]> out = new ArrayList<>(pixels.size());
     int chunk = fixedBatch > 0 ? fixedBatch : Math.max(1, pixels.size());
     for (int start = 0; start < pixels.size(); start += chunk) {
@@ -115,7 +109,7 @@ final class ImageTower {
       return (int) out.elementsPerItem();
     }
     // symbolic output shape: measure it on one blank image
-    return embed(List.of(new float[recipe.tensorSize()]), recipe.tensorSize()).get(0).length;
+    return embed(List.of(new float[recipe.tensorSize()])).get(0).length;
   }
 
   private static TensorSpec findInput(OnnxModel model, String name) {

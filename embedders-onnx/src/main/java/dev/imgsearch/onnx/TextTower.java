@@ -1,6 +1,7 @@
 package dev.imgsearch.onnx;
 
 import dev.imgsearch.core.ModelException;
+import dev.imgsearch.embedders.FamilyEmbedder;
 import dev.imgsearch.embedders.text.TextTokenizer;
 import dev.imgsearch.embedders.text.TextTokenizer.TokenBatch;
 import dev.imgsearch.onnx.session.OnnxModel;
@@ -16,7 +17,7 @@ import java.util.function.IntFunction;
  * The text half of a graph: tokenises, fills {@code input_ids}, {@code attention_mask}, {@code token_type_ids}
  * (zeros) and {@code position_ids} (0..n-1) when the graph has them, and reads the embedding output.
  */
-final class TextTower {
+final class TextTower implements FamilyEmbedder.Tower<String> {
   private final OnnxModel model;
   private final TextTokenizer tokenizer;
   private final String output;
@@ -53,7 +54,8 @@ final class TextTower {
     return tokenizer;
   }
 
-  List<float[]> embed(List<String> texts) {
+  @Override
+  public List<float[]> embed(List<String> texts) {
     List<float[]> out = new java.util.ArrayList<>(texts.size());
     int chunk = fixedBatch > 0 ? fixedBatch : Math.max(1, texts.size());
     for (int start = 0; start < texts.size(); start += chunk) {
@@ -78,13 +80,7 @@ final class TextTower {
     int n = batch.size();
     int len = tokenizer.contextLength();
     Map<String, Input> feeds = new LinkedHashMap<>(otherInputs.apply(1));
-    feeds.put("input_ids", Input.longs(batch.flatIds(), n, len));
-    if (model.inputs().containsKey("attention_mask")) {
-      feeds.put("attention_mask", Input.longs(batch.flatAttentionMask(), n, len));
-    }
-    if (model.inputs().containsKey("token_type_ids")) {
-      feeds.put("token_type_ids", Input.longs(new long[n * len], n, len));
-    }
+    feeds.putAll(feeds(model, batch.flatIds(), n, len, batch.flatAttentionMask()));
     if (model.inputs().containsKey("position_ids")) {
       long[] positions = new long[n * len];
       for (int i = 0; i < positions.length; i++) {
@@ -93,5 +89,23 @@ final class TextTower {
       feeds.put("position_ids", Input.longs(positions, n, len));
     }
     return model.run(feeds, Set.of(output)).get(output).rows();
+  }
+
+  /**
+   * {@code input_ids}, and {@code attention_mask} ({@code mask}, or ones when null) and {@code token_type_ids}
+   * (zeros) when the graph takes them, for {@code n} texts of {@code len} tokens.
+   */
+  static Map<String, Input> feeds(OnnxModel model, long[] ids, int n, int len, long[] mask) {
+    Map<String, Input> feeds = new LinkedHashMap<>();
+    feeds.put("input_ids", Input.longs(ids, n, len));
+    if (model.inputs().containsKey("attention_mask")) {
+      long[] ones = new long[ids.length];
+      java.util.Arrays.fill(ones, 1);
+      feeds.put("attention_mask", Input.longs(mask != null ? mask : ones, n, len));
+    }
+    if (model.inputs().containsKey("token_type_ids")) {
+      feeds.put("token_type_ids", Input.longs(new long[n * len], n, len));
+    }
+    return feeds;
   }
 }

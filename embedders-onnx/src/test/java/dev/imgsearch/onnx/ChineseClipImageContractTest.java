@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the Chinese-CLIP image path (preprocessed pixels), on the tiny test model. */
-class ChineseClipImageContractTest extends EmbedderContract<ChineseClipEmbedder, float[]> {
+class ChineseClipImageContractTest extends EmbedderContract<OnnxContrastiveEmbedder, float[]> {
   @Override
-  protected ChineseClipEmbedder createEmbedder() {
+  protected OnnxContrastiveEmbedder createEmbedder() {
     return TestModels.chineseClip();
   }
 
@@ -18,12 +18,12 @@ class ChineseClipImageContractTest extends EmbedderContract<ChineseClipEmbedder,
   }
 
   @Override
-  protected List<float[]> embedBatch(ChineseClipEmbedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(OnnxContrastiveEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(ChineseClipEmbedder e, float[] in) {
+  protected float[] embedOne(OnnxContrastiveEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the Chinese-CLIP text path, on the tiny test model. */
-class ChineseClipTextContractTest extends EmbedderContract<ChineseClipEmbedder, String> {
+class ChineseClipTextContractTest extends EmbedderContract<OnnxContrastiveEmbedder, String> {
   @Override
-  protected ChineseClipEmbedder createEmbedder() {
+  protected OnnxContrastiveEmbedder createEmbedder() {
     return TestModels.chineseClip();
   }
 
@@ -16,12 +16,12 @@ class ChineseClipTextContractTest extends EmbedderContract<ChineseClipEmbedder, 
   }
 
   @Override
-  protected List<float[]> embedBatch(ChineseClipEmbedder e, List<String> in) {
+  protected List<float[]> embedBatch(OnnxContrastiveEmbedder e, List<String> in) {
     return e.embedTexts(in);
   }
 
   @Override
-  protected float[] embedOne(ChineseClipEmbedder e, String in) {
+  protected float[] embedOne(OnnxContrastiveEmbedder e, String in) {
     return e.embedText(in);
   }
 }

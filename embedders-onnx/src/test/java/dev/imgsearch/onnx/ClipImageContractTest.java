@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP image path (preprocessed pixels), on the tiny test model. */
-class ClipImageContractTest extends EmbedderContract<ClipEmbedder, float[]> {
+class ClipImageContractTest extends EmbedderContract<OnnxContrastiveEmbedder, float[]> {
   @Override
-  protected ClipEmbedder createEmbedder() {
+  protected OnnxContrastiveEmbedder createEmbedder() {
     return TestModels.clip();
   }
 
@@ -18,12 +18,12 @@ class ClipImageContractTest extends EmbedderContract<ClipEmbedder, float[]> {
   }
 
   @Override
-  protected List<float[]> embedBatch(ClipEmbedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(OnnxContrastiveEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(ClipEmbedder e, float[] in) {
+  protected float[] embedOne(OnnxContrastiveEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

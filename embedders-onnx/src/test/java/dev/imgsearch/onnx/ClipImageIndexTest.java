@@ -27,7 +27,7 @@ class ClipImageIndexTest {
   @Test
   void indexesAndSearchesWithTheTinyClipModel() throws java.io.IOException {
     Path images = TestModels.testImages();
-    try (ClipEmbedder clip = TestModels.clip();
+    try (OnnxContrastiveEmbedder clip = TestModels.clip();
         InMemoryVectorStore store = new InMemoryVectorStore();
         ImageIndex index = ImageIndex.builder().embedder(clip).store(store).collection("clip_images")
             .batchSize(3).parallelism(2).build()) {

@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the CLIP text path, on the tiny test model. */
-class ClipTextContractTest extends EmbedderContract<ClipEmbedder, String> {
+class ClipTextContractTest extends EmbedderContract<OnnxContrastiveEmbedder, String> {
   @Override
-  protected ClipEmbedder createEmbedder() {
+  protected OnnxContrastiveEmbedder createEmbedder() {
     return TestModels.clip();
   }
 
@@ -16,12 +16,12 @@ class ClipTextContractTest extends EmbedderContract<ClipEmbedder, String> {
   }
 
   @Override
-  protected List<float[]> embedBatch(ClipEmbedder e, List<String> in) {
+  protected List<float[]> embedBatch(OnnxContrastiveEmbedder e, List<String> in) {
     return e.embedTexts(in);
   }
 
   @Override
-  protected float[] embedOne(ClipEmbedder e, String in) {
+  protected float[] embedOne(OnnxContrastiveEmbedder e, String in) {
     return e.embedText(in);
   }
 }

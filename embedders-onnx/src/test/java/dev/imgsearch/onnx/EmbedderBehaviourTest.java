@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonParser;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
+import dev.imgsearch.core.embed.ImageInput;
+import dev.imgsearch.embedders.FamilyEmbedder;
+import dev.imgsearch.embedders.ImageLayout;
+import dev.imgsearch.embedders.ModelFamily;
+import dev.imgsearch.image.ImageDecoder;
 import dev.imgsearch.image.ImageRecipe;
 import dev.imgsearch.pipeline.ZeroShotClassifier;
 import dev.imgsearch.core.store.MetricType;
@@ -14,6 +19,8 @@ import dev.imgsearch.embedders.ModelDirectory;
 import dev.imgsearch.onnx.session.OnnxOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What the families declare, what the model directory decides, and how bad input is refused. */
@@ -21,8 +28,8 @@ class EmbedderBehaviourTest {
 
   @Test
   void familiesDeclareDimensionMetricAndNormalisationFromTheGraph() {
-    try (ClipEmbedder clip = TestModels.clip(); ChineseClipEmbedder cn = TestModels.chineseClip();
-        ResNet50Embedder resnet = TestModels.resnet50(); Vgg16Embedder vgg = TestModels.vgg16()) {
+    try (OnnxContrastiveEmbedder clip = TestModels.clip(); OnnxContrastiveEmbedder cn = TestModels.chineseClip();
+        OnnxFeatureEmbedder resnet = TestModels.resnet50(); OnnxFeatureEmbedder vgg = TestModels.vgg16()) {
       assertThat(List.of(clip.dimension(), cn.dimension(), resnet.dimension(), vgg.dimension()))
           .containsExactly(512, 512, 2048, 512);
       assertThat(List.of(clip.metric(), cn.metric(), resnet.metric(), vgg.metric()))
@@ -45,8 +52,8 @@ class EmbedderBehaviourTest {
     float[] pixels = TestModels.pixels(3 * 224 * 224, 9);
     OnnxOptions options = OnnxOptions.builder().intraOpThreads(1).optimization(OnnxOptions.Optimization.BASIC)
         .device(OnnxOptions.Device.CPU).build();
-    try (ResNet50Embedder raw = TestModels.resnet50();
-        ResNet50Embedder unit = ResNet50Embedder.builder().modelFile(TestModels.model("resnet50")
+    try (OnnxFeatureEmbedder raw = TestModels.resnet50();
+        OnnxFeatureEmbedder unit = OnnxEmbedders.resnet50().modelFile(TestModels.model("resnet50")
             .resolve("onnx/model.onnx")).normalize(true).options(options).modelId("resnet50-test").build()) {
       float[] a = raw.embedPixels(List.of(pixels)).get(0);
       float[] b = unit.embedPixels(List.of(pixels)).get(0);
@@ -64,8 +71,8 @@ class EmbedderBehaviourTest {
   @Test
   void theSpatialOutputIsPooledLikeThePooledOne() {
     float[] pixels = TestModels.pixels(3 * 224 * 224, 5);
-    try (ResNet50Embedder pooled = TestModels.resnet50();
-        ResNet50Embedder map = ResNet50Embedder.builder().modelDirectory(TestModels.model("resnet50"))
+    try (OnnxFeatureEmbedder pooled = TestModels.resnet50();
+        OnnxFeatureEmbedder map = OnnxEmbedders.resnet50().modelDirectory(TestModels.model("resnet50"))
             .outputName("last_hidden_state").build()) {
       assertThat(map.dimension()).isEqualTo(2048);
       assertThat(TestVectors.cosine(pooled.embedPixels(List.of(pixels)).get(0), map.embedPixels(List.of(pixels))
@@ -74,8 +81,45 @@ class EmbedderBehaviourTest {
   }
 
   @Test
+  void anyFamilyBuildsItsKindsClassAndTheBuilderChoosesDecoderAndExecutor() {
+    AtomicInteger tasks = new AtomicInteger();
+    Executor counting = r -> {
+      tasks.incrementAndGet();
+      r.run();
+    };
+    ImageDecoder decoder = ImageDecoder.withMaxPixels(10_000_000);
+    List<ImageInput> images = List.of(ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg")),
+        ImageInput.of(TestModels.testImages().resolve("rgba_320x240.png")));
+    try (FamilyEmbedder vgg = OnnxEmbedders.family(ModelFamily.VGG16).modelDirectory(TestModels.model("vgg16"))
+        .decoder(decoder).preprocessExecutor(counting).build();
+        FamilyEmbedder clip = OnnxEmbedders.family(ModelFamily.CLIP).modelDirectory(TestModels.model("clip"))
+            .build()) {
+      assertThat(vgg).isInstanceOf(OnnxFeatureEmbedder.class);
+      assertThat(clip).isInstanceOf(OnnxContrastiveEmbedder.class);
+      assertThat(vgg.preprocessor().decoder()).isSameAs(decoder);
+      assertThat(vgg.preprocessor().recipe()).isEqualTo(vgg.recipe());
+      assertThat(vgg.embedImages(images)).hasSize(2);
+      assertThat(tasks.get()).isEqualTo(2);
+    }
+    assertThatThrownBy(() -> OnnxContrastiveEmbedder.builder(ModelFamily.VGG16))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("features(ModelFamily.VGG16)");
+    assertThatThrownBy(() -> OnnxEmbedders.resnet50().logitScale(100f)).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void anExplicitLayoutReplacesTheOneReadOffTheGraph() {
+    float[] pixels = TestModels.pixels(3 * 224 * 224, 4);
+    try (var read = TestModels.vgg16(); var given = OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16"))
+        .layout(ImageLayout.NHWC).build()) {
+      assertThat(given.embedPixels(List.of(pixels)).get(0)).containsExactly(read.embedPixels(List.of(pixels)).get(0));
+    }
+    assertThatThrownBy(() -> OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16"))
+        .layout(ImageLayout.NCHW).build()).isInstanceOf(ModelException.class);
+  }
+
+  @Test
   void wrongPixelArraysAreRefused() {
-    try (Vgg16Embedder vgg = TestModels.vgg16()) {
+    try (OnnxFeatureEmbedder vgg = TestModels.vgg16()) {
       assertThatThrownBy(() -> vgg.embedPixels(List.of(new float[10]))).isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("150528");
     }
@@ -83,7 +127,7 @@ class EmbedderBehaviourTest {
 
   @Test
   void aRecipeOfTheWrongSizeIsRefused() {
-    assertThatThrownBy(() -> ClipEmbedder.builder().modelDirectory(TestModels.model("clip"))
+    assertThatThrownBy(() -> OnnxEmbedders.clip().modelDirectory(TestModels.model("clip"))
         .recipe(ImageRecipe.openAiClip(336)).build()).isInstanceOf(ModelException.class)
         .hasMessageContaining("336");
   }
@@ -105,7 +149,7 @@ class EmbedderBehaviourTest {
 
   @Test
   void zeroShotNeedsLabelsAndATemplate() {
-    try (ClipEmbedder clip = TestModels.clip()) {
+    try (OnnxContrastiveEmbedder clip = TestModels.clip()) {
       assertThatThrownBy(() -> ZeroShotClassifier.of(clip, List.of(), "{}"))
           .isInstanceOf(InvalidInputException.class);
       assertThatThrownBy(() -> ZeroShotClassifier.of(clip, List.of("dog"), "a photo"))

@@ -40,8 +40,8 @@ class HubModelTest {
   @Test
   void clipFromTheHubEmbedsLikeTheDirectory() {
     ImageInput image = ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg"));
-    try (ClipEmbedder fromHub = ClipEmbedder.builder().fromHub("tiny/clip", "main").hub(hub).build();
-        ClipEmbedder local = TestModels.clip()) {
+    try (OnnxContrastiveEmbedder fromHub = OnnxEmbedders.clip().fromHub("tiny/clip", "main").hub(hub).build();
+        OnnxContrastiveEmbedder local = TestModels.clip()) {
       assertThat(fromHub.modelId()).isEqualTo("tiny/clip");
       assertThat(TestVectors.cosine(fromHub.embedImage(image), local.embedImage(image))).isGreaterThan(0.999999);
       assertThat(TestVectors.cosine(fromHub.embedText("a dog"), local.embedText("a dog"))).isGreaterThan(0.999999);
@@ -52,7 +52,7 @@ class HubModelTest {
     // offline, the same model comes from the cache alone
     server.close();
     HubClient offline = HubClient.builder(Map.of()).cacheDirectory(cache).offline(true).build();
-    try (ClipEmbedder cached = ClipEmbedder.builder().fromHub("tiny/clip", "main").hub(offline).build()) {
+    try (OnnxContrastiveEmbedder cached = OnnxEmbedders.clip().fromHub("tiny/clip", "main").hub(offline).build()) {
       assertThat(cached.dimension()).isEqualTo(512);
     }
   }
@@ -60,9 +60,9 @@ class HubModelTest {
   @Test
   void theOtherFamiliesLoadFromTheHub() {
     ImageInput image = ImageInput.of(TestModels.testImages().resolve("rgba_320x240.png"));
-    try (ChineseClipEmbedder cn = ChineseClipEmbedder.builder().fromHub("tiny/chinese-clip", "main").hub(hub).build();
-        ResNet50Embedder resnet = ResNet50Embedder.builder().fromHub("tiny/resnet50", COMMIT).hub(hub).build();
-        Vgg16Embedder vgg = Vgg16Embedder.builder().fromHub("tiny/vgg16", "main").hub(hub).build()) {
+    try (OnnxContrastiveEmbedder cn = OnnxEmbedders.chineseClip().fromHub("tiny/chinese-clip", "main").hub(hub).build();
+        OnnxFeatureEmbedder resnet = OnnxEmbedders.resnet50().fromHub("tiny/resnet50", COMMIT).hub(hub).build();
+        OnnxFeatureEmbedder vgg = OnnxEmbedders.vgg16().fromHub("tiny/vgg16", "main").hub(hub).build()) {
       assertThat(cn.embedText("皮卡丘")).hasSize(512);
       assertThat(resnet.embedImage(image)).hasSize(2048);
       assertThat(vgg.embedImage(image)).hasSize(512);
@@ -74,13 +74,13 @@ class HubModelTest {
 
   @Test
   void aRepositoryWithoutTheOnnxVariantSaysSo() {
-    assertThatThrownBy(() -> Vgg16Embedder.builder().fromHub("tiny/vgg16", "main").variant("fp16").hub(hub).build())
+    assertThatThrownBy(() -> OnnxEmbedders.vgg16().fromHub("tiny/vgg16", "main").variant("fp16").hub(hub).build())
         .isInstanceOf(ModelException.class).hasMessageContaining("none of the ONNX files");
   }
 
   @Test
   void aMissingDirectorySaysWhatToPass() {
-    assertThatThrownBy(() -> ClipEmbedder.builder().modelDirectory(cache.resolve("nope")).build())
+    assertThatThrownBy(() -> OnnxEmbedders.clip().modelDirectory(cache.resolve("nope")).build())
         .isInstanceOf(ModelException.class).hasMessageContaining("does not exist")
         .hasMessageContaining("fromHub");
     assertThat(Files.exists(cache.resolve("nope"))).isFalse();

@@ -42,7 +42,7 @@ class ParityTest {
   void clip() {
     checkImages("clip", TestModels::clip,
         ImageRecipe.chineseClip(224)); // the mistake: no centre crop
-    try (ClipEmbedder clip = TestModels.clip()) {
+    try (OnnxContrastiveEmbedder clip = TestModels.clip()) {
       checkTexts("clip", clip);
       checkZeroShot("clip", clip, 100f);
     }
@@ -52,7 +52,7 @@ class ParityTest {
   void chineseClip() {
     checkImages("chinese-clip", TestModels::chineseClip,
         ImageRecipe.openAiClip(224)); // the mistake: crop instead of a straight resize
-    try (ChineseClipEmbedder cn = TestModels.chineseClip()) {
+    try (OnnxContrastiveEmbedder cn = TestModels.chineseClip()) {
       checkTexts("chinese-clip", cn);
       checkZeroShot("chinese-clip", cn, (float) Math.exp(4.0));
     }

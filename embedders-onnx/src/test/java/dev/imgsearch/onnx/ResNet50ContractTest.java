@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the ResNet50 image path (preprocessed pixels), on the tiny test model. */
-class ResNet50ContractTest extends EmbedderContract<ResNet50Embedder, float[]> {
+class ResNet50ContractTest extends EmbedderContract<OnnxFeatureEmbedder, float[]> {
   @Override
-  protected ResNet50Embedder createEmbedder() {
+  protected OnnxFeatureEmbedder createEmbedder() {
     return TestModels.resnet50();
   }
 
@@ -18,12 +18,12 @@ class ResNet50ContractTest extends EmbedderContract<ResNet50Embedder, float[]> {
   }
 
   @Override
-  protected List<float[]> embedBatch(ResNet50Embedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(OnnxFeatureEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(ResNet50Embedder e, float[] in) {
+  protected float[] embedOne(OnnxFeatureEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -47,20 +47,20 @@ final class TestModels {
     }
   }
 
-  static ClipEmbedder clip() {
-    return ClipEmbedder.builder().modelDirectory(model("clip")).build();
+  static OnnxContrastiveEmbedder clip() {
+    return OnnxEmbedders.clip().modelDirectory(model("clip")).build();
   }
 
-  static ChineseClipEmbedder chineseClip() {
-    return ChineseClipEmbedder.builder().modelDirectory(model("chinese-clip")).build();
+  static OnnxContrastiveEmbedder chineseClip() {
+    return OnnxEmbedders.chineseClip().modelDirectory(model("chinese-clip")).build();
   }
 
-  static ResNet50Embedder resnet50() {
-    return ResNet50Embedder.builder().modelDirectory(model("resnet50")).build();
+  static OnnxFeatureEmbedder resnet50() {
+    return OnnxEmbedders.resnet50().modelDirectory(model("resnet50")).build();
   }
 
-  static Vgg16Embedder vgg16() {
-    return Vgg16Embedder.builder().modelDirectory(model("vgg16")).build();
+  static OnnxFeatureEmbedder vgg16() {
+    return OnnxEmbedders.vgg16().modelDirectory(model("vgg16")).build();
   }
 
   /** Deterministic pseudo-images: smooth patterns in roughly the range the recipes produce. */

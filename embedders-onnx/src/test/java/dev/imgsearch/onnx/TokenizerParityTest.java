@@ -38,7 +38,7 @@ class TokenizerParityTest {
 
   @Test
   void theEmbeddersUseTheseTokenizers() {
-    try (ClipEmbedder clip = TestModels.clip(); ChineseClipEmbedder cn = TestModels.chineseClip()) {
+    try (OnnxContrastiveEmbedder clip = TestModels.clip(); OnnxContrastiveEmbedder cn = TestModels.chineseClip()) {
       JsonObject row = REFERENCE.getAsJsonArray("texts").get(0).getAsJsonObject();
       assertThat(clip.tokenizer().ids(row.get("text").getAsString())).containsExactly(ids(row, "clip"));
       assertThat(cn.tokenizer().ids(row.get("text").getAsString())).containsExactly(ids(row, "chinese_clip"));

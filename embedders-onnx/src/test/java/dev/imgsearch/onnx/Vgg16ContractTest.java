@@ -4,9 +4,9 @@ import dev.imgsearch.core.embed.EmbedderContract;
 import java.util.List;
 
 /** Core's embedder contract for the VGG16 image path (preprocessed pixels), on the tiny test model. */
-class Vgg16ContractTest extends EmbedderContract<Vgg16Embedder, float[]> {
+class Vgg16ContractTest extends EmbedderContract<OnnxFeatureEmbedder, float[]> {
   @Override
-  protected Vgg16Embedder createEmbedder() {
+  protected OnnxFeatureEmbedder createEmbedder() {
     return TestModels.vgg16();
   }
 
@@ -18,12 +18,12 @@ class Vgg16ContractTest extends EmbedderContract<Vgg16Embedder, float[]> {
   }
 
   @Override
-  protected List<float[]> embedBatch(Vgg16Embedder e, List<float[]> in) {
+  protected List<float[]> embedBatch(OnnxFeatureEmbedder e, List<float[]> in) {
     return e.embedPixels(in);
   }
 
   @Override
-  protected float[] embedOne(Vgg16Embedder e, float[] in) {
+  protected float[] embedOne(OnnxFeatureEmbedder e, float[] in) {
     return e.embedPixels(List.of(in)).get(0);
   }
 }

@@ -10,7 +10,7 @@ import dev.imgsearch.pipeline.Query;
 import dev.imgsearch.pipeline.ZeroShotClassifier;
 import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.ChineseClipEmbedder;
+import dev.imgsearch.onnx.OnnxContrastiveEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class ChineseTextImageSearch extends ExampleCommand {
   void run() {
     Path images = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4).resolve("train"));
     Path toClassify = classify != null ? classify : SampleData.pokemon(model.samplesDir.resolve("pokemon.jpeg"));
-    try (ChineseClipEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
+    try (OnnxContrastiveEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
          VectorStore vectors = store.open()) {
       out().printf("Model: %s (%d-d, %s)%nStore: %s%n", clip.modelId(), clip.dimension(), clip.metric(),
           store.describe());

@@ -14,7 +14,7 @@ import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.ChineseClipEmbedder;
+import dev.imgsearch.onnx.OnnxContrastiveEmbedder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +87,7 @@ public final class HybridSearch extends ExampleCommand {
   void run() {
     Path root = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4));
     Map<String, String> items = readCaptions(captions != null ? captions : root.resolve("captions.tsv"));
-    try (ChineseClipEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
+    try (OnnxContrastiveEmbedder clip = new Models(environment()).chineseClip(model.modelOr(Models.CHINESE_CLIP));
          VectorStore vectors = store.open()) {
       if (!(vectors instanceof dev.imgsearch.core.store.HybridSearch hybrid)) {
         throw new StoreUnavailableException(store.describe() + " has no hybrid search; use the Lucene or Milvus store.");
@@ -144,7 +144,7 @@ public final class HybridSearch extends ExampleCommand {
     }
   }
 
-  private void insert(VectorStore vectors, ChineseClipEmbedder clip, Path root, Map<String, String> items) {
+  private void insert(VectorStore vectors, OnnxContrastiveEmbedder clip, Path root, Map<String, String> items) {
     List<Map.Entry<String, String>> all = new ArrayList<>(items.entrySet());
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName("Embedding").setInitialMax(all.size())
         .setStyle(ProgressBarStyle.ASCII).setUnit(" images", 1).showSpeed()

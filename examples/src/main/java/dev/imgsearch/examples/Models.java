@@ -3,11 +3,10 @@ package dev.imgsearch.examples;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.ModelException;
 import dev.imgsearch.embedders.hub.HubClient;
-import dev.imgsearch.onnx.ChineseClipEmbedder;
-import dev.imgsearch.onnx.ClipEmbedder;
-import dev.imgsearch.onnx.ModelBuilder;
-import dev.imgsearch.onnx.ResNet50Embedder;
-import dev.imgsearch.onnx.Vgg16Embedder;
+import dev.imgsearch.embedders.FamilyEmbedder;
+import dev.imgsearch.onnx.OnnxContrastiveEmbedder;
+import dev.imgsearch.onnx.OnnxEmbedders;
+import dev.imgsearch.onnx.OnnxFeatureEmbedder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +21,7 @@ import java.util.regex.Pattern;
 final class Models {
   /** OpenAI CLIP ViT-B/32 (the "Text to Image Search with Milvus" tutorial), Xenova's ONNX export of openai/clip-vit-base-patch32. */
   static final String CLIP = "Xenova/clip-vit-base-patch32";
-  /** Chinese-CLIP ViT-B-16 (the Chinese-CLIP tutorials), Xenova's ONNX export of OFA-Sys/chinese-clip-vit-base-patch16. */
+  /** Chinese-CLIP ViT-B-16 (the "Milvus的以文搜图" and "玩转多模态搜索" tutorials), Xenova's ONNX export of OFA-Sys/chinese-clip-vit-base-patch16. */
   static final String CHINESE_CLIP = "Xenova/chinese-clip-vit-base-patch16";
 
   private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*/[\\w.-]+(@[\\w./-]+)?");
@@ -33,36 +32,36 @@ final class Models {
     this.environment = environment;
   }
 
-  ClipEmbedder clip(String model) {
-    return load(model, "CLIP", () -> ClipEmbedder.builder(), ClipEmbedder.Builder::build);
+  OnnxContrastiveEmbedder clip(String model) {
+    return load(model, OnnxEmbedders::clip);
   }
 
-  ChineseClipEmbedder chineseClip(String model) {
-    return load(model, "Chinese-CLIP", () -> ChineseClipEmbedder.builder(), ChineseClipEmbedder.Builder::build);
+  OnnxContrastiveEmbedder chineseClip(String model) {
+    return load(model, OnnxEmbedders::chineseClip);
   }
 
-  ResNet50Embedder resnet50(String model) {
+  OnnxFeatureEmbedder resnet50(String model) {
     if (model == null) {
       throw missingFeatureModel("PaintingSearch", "ResNet50", "torchvision's ResNet50 without its classifier",
           "resnet50.onnx");
     }
     Path file = Path.of(model);
     if (Files.isRegularFile(file)) {
-      return ResNet50Embedder.builder().modelFile(file).build();
+      return OnnxEmbedders.resnet50().modelFile(file).build();
     }
-    return load(model, "ResNet50", () -> ResNet50Embedder.builder(), ResNet50Embedder.Builder::build);
+    return load(model, OnnxEmbedders::resnet50);
   }
 
-  Vgg16Embedder vgg16(String model) {
+  OnnxFeatureEmbedder vgg16(String model) {
     if (model == null) {
       throw missingFeatureModel("ReverseImageSearch", "VGG16", "Keras' VGG16 (include_top=False, pooling=\"max\")",
           "vgg16.onnx");
     }
     Path file = Path.of(model);
     if (Files.isRegularFile(file)) {
-      return Vgg16Embedder.builder().modelFile(file).build();
+      return OnnxEmbedders.vgg16().modelFile(file).build();
     }
-    return load(model, "VGG16", () -> Vgg16Embedder.builder(), Vgg16Embedder.Builder::build);
+    return load(model, OnnxEmbedders::vgg16);
   }
 
   private static ModelException missingFeatureModel(String program, String family, String what, String file) {
@@ -72,11 +71,11 @@ final class Models {
         + "--model DIR (a folder holding onnx/model.onnx).");
   }
 
-  private <B extends ModelBuilder<B>, E> E load(String model, String family, Supplier<B> builder,
-      java.util.function.Function<B, E> build) {
+  private <E extends FamilyEmbedder> E load(String model, Supplier<OnnxEmbedders.Builder<E>> builder) {
+    String family = builder.get().family().displayName();
     Path local = Path.of(model);
     if (Files.isDirectory(local)) {
-      return build.apply(builder.get().modelDirectory(local));
+      return builder.get().modelDirectory(local).build();
     }
     if (Files.exists(local)) {
       throw new InvalidInputException("--model " + model + " is a file, but " + family + " needs a model directory "
@@ -91,7 +90,7 @@ final class Models {
     String revision = at < 0 ? "main" : model.substring(at + 1);
     HubClient hub = HubClient.builder(environment).build();
     try {
-      return build.apply(builder.get().fromHub(repo, revision).hub(hub));
+      return builder.get().fromHub(repo, revision).hub(hub).build();
     } catch (ModelException e) {
       throw new ModelException(e.getMessage() + " With this program: download the model once where the hub can be "
           + "reached (e.g. huggingface-cli download " + repo + "), then pass its folder with --model DIR; or set "

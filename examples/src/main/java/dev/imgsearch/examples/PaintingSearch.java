@@ -11,7 +11,7 @@ import dev.imgsearch.pipeline.Query;
 import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.ResNet50Embedder;
+import dev.imgsearch.onnx.OnnxFeatureEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ public final class PaintingSearch extends ExampleCommand {
           + "(as the impressionist dataset unpacks); it holds " + (Files.isDirectory(paintings) ? "" : "no paintings/ ")
           + (Files.isDirectory(tests) ? "" : "no test_paintings/") + ".");
     }
-    try (ResNet50Embedder resnet = new Models(environment()).resnet50(model.model);
+    try (OnnxFeatureEmbedder resnet = new Models(environment()).resnet50(model.model);
          VectorStore vectors = store.open()) {
       section("Global parameters");
       out().printf("COLLECTION_NAME = %s%nDIMENSION = %d%nMODEL = %s%nSTORE = %s%nBATCH_SIZE = %d%nTOP_K = %d%n",

@@ -10,7 +10,7 @@ import dev.imgsearch.pipeline.Query;
 import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.IndexSpec;
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.Vgg16Embedder;
+import dev.imgsearch.onnx.OnnxFeatureEmbedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +85,7 @@ public final class ReverseImageSearch extends ExampleCommand {
       photo = query != null ? query : root.resolve("query.jpg");
     }
     Map<String, Map<String, Object>> catalogue = catalogue(products);
-    try (Vgg16Embedder vgg = new Models(environment()).vgg16(model.model);
+    try (OnnxFeatureEmbedder vgg = new Models(environment()).vgg16(model.model);
          VectorStore vectors = store.open()) {
       section("Create the collection");
       ImageIndex.drop(vectors, COLLECTION);

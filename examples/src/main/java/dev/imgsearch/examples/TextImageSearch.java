@@ -9,7 +9,7 @@ import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.pipeline.Query;
 import dev.imgsearch.pipeline.render.ResultGrid;
 import dev.imgsearch.core.store.VectorStore;
-import dev.imgsearch.onnx.ClipEmbedder;
+import dev.imgsearch.onnx.OnnxContrastiveEmbedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ public final class TextImageSearch extends ExampleCommand {
   @Override
   void run() {
     Path images = model.imagesOr(dir -> SampleData.scenes(dir.resolve("images_folder"), 4).resolve("train"));
-    try (ClipEmbedder clip = new Models(environment()).clip(model.modelOr(Models.CLIP));
+    try (OnnxContrastiveEmbedder clip = new Models(environment()).clip(model.modelOr(Models.CLIP));
          VectorStore vectors = store.open()) {
       out().printf("Model: %s (%d-d, %s)%nStore: %s%n", clip.modelId(), clip.dimension(), clip.metric(),
           store.describe());

@@ -9,7 +9,7 @@
  * query and its top 3 in one row with distances saved as {@code search_result.png}.
  *
  * <pre>{@code
- * try (var resnet = ResNet50Embedder.builder().modelFile(Path.of("resnet50.onnx")).build();
+ * try (var resnet = OnnxEmbedders.resnet50().modelFile(Path.of("resnet50.onnx")).build();
  *      var store = MilvusVectorStore.builder().uri("http://localhost:19530").build();
  *      var index = ImageIndex.builder().embedder(resnet).store(store).collection("image_search").batchSize(128).build()) {
  *   index.index(IndexSource.directory(Path.of("paintings/paintings")).extensions("jpg").build(), progressBar);
@@ -21,7 +21,7 @@
  * <p>The "Text to Image Search with Milvus" tutorial: CLIP text-to-image search in a local store, the top 10 for "a white dog" as 5 x 2 tiles of 150 px.
  *
  * <pre>{@code
- * try (var clip = ClipEmbedder.builder().fromHub("Xenova/clip-vit-base-patch32", "main").build();
+ * try (var clip = OnnxEmbedders.clip().fromHub("Xenova/clip-vit-base-patch32", "main").build();
  *      var store = LuceneVectorStore.open(Path.of("images.db"));
  *      var index = ImageIndex.builder().embedder(clip).store(store).collection("image_collection").build()) {
  *   index.index(IndexSource.directory(Path.of("images_folder/train")).build());
@@ -34,7 +34,7 @@
  * <p>The Chinese-CLIP tutorials ("Milvus的以文搜图", "玩转多模态搜索"): Chinese-CLIP, text-to-image and image-to-image on one collection, and zero-shot labels.
  *
  * <pre>{@code
- * try (var cn = ChineseClipEmbedder.builder().modelDirectory(Path.of("chinese-clip-vit-base-patch16")).build();
+ * try (var cn = OnnxEmbedders.chineseClip().modelDirectory(Path.of("chinese-clip-vit-base-patch16")).build();
  *      var index = ImageIndex.builder().embedder(cn).store(store).collection("muge").build()) {
  *   index.index(IndexSource.directory(Path.of("muge/images")).build());
  *   List<ImageHit> byText = index.search(Query.text("金属产品打印").topK(5).build());
@@ -47,7 +47,7 @@
  * (they are listed in the report), searched with a filter.
  *
  * <pre>{@code
- * try (var vgg = Vgg16Embedder.builder().modelFile(Path.of("vgg16.onnx")).build();
+ * try (var vgg = OnnxEmbedders.vgg16().modelFile(Path.of("vgg16.onnx")).build();
  *      var index = ImageIndex.builder().embedder(vgg).store(store).collection("products").build()) {
  *   IndexReport r = index.index(IndexSource.directory(Path.of("products")).metadata(catalogue::fieldsOf).build());
  *   r.failures().forEach(f -> log.warn("skipped {}", f));

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
  * and say how to call it on sample inputs.
  *
  * <pre>{@code
- * class ClipTextTest extends EmbedderContract<ClipEmbedder, String> {
- *   protected ClipEmbedder createEmbedder() { return ClipEmbedder.load(testModelDir); }
+ * class ClipTextTest extends EmbedderContract<OnnxContrastiveEmbedder, String> {
+ *   protected OnnxContrastiveEmbedder createEmbedder() { return OnnxEmbedders.clip().modelDirectory(dir).build(); }
  *   protected List<String> sampleInputs() { return List.of("a cat", "a dog", "a red car"); }
- *   protected List<float[]> embedBatch(ClipEmbedder e, List<String> in) { return e.embedTexts(in); }
- *   protected float[] embedOne(ClipEmbedder e, String in) { return e.embedText(in); }
+ *   protected List<float[]> embedBatch(OnnxContrastiveEmbedder e, List<String> in) { return e.embedTexts(in); }
+ *   protected float[] embedOne(OnnxContrastiveEmbedder e, String in) { return e.embedText(in); }
  * }
  * }</pre>
  *
