@@ -68,8 +68,13 @@ final class RowValues {
 
   /** Whether a stored row has this path, source and metadata. */
   static boolean sameAttributes(Row row, Candidate c, IndexSettings settings) {
-    return c.pathField.equals(row.get(settings.pathField())) && c.source.equals(row.get(IndexFields.SOURCE))
-        && same(metadataOf(row, settings.reserved()), c.metadata);
+    return sameAttributes(row, c, settings.pathField(), settings.reserved());
+  }
+
+  /** Whether a stored row has this path (in {@code pathField}), source and metadata. */
+  static boolean sameAttributes(Row row, Candidate c, String pathField, Set<String> reserved) {
+    return c.pathField.equals(row.get(pathField)) && c.source.equals(row.get(IndexFields.SOURCE))
+        && same(metadataOf(row, reserved), c.metadata);
   }
 
   /**
