@@ -31,10 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>The collection.</b> Building creates the collection when it is missing, with the fields of
  * {@link IndexFields} (a VARCHAR id, path, source, size, modification time, content hash, the vector with the
- * embedder's dimension and metric) and dynamic fields for user metadata; an existing one is checked. An
- * {@linkplain IndexManifest index manifest} recorded beside the collection names the model, dimension, metric,
- * preprocessing and id strategy; opening a collection made with another model fails with a
- * {@link SchemaException} instead of mixing vectors that cannot be compared.
+ * embedder's dimension and metric) and dynamic fields for user metadata, or in another shape
+ * ({@link Builder#schema(IndexSchema)}, {@link Builder#idStrategy(IdStrategy)}: the Python tutorials' collections
+ * with server-generated ids and a {@code filepath} field); an existing one is checked. An
+ * {@linkplain IndexManifest index manifest} kept with the collection (its property {@code imgsearch.manifest})
+ * records the model's {@linkplain dev.imgsearch.core.embed.Embedder#identity() fingerprint} and origin, the
+ * dimension, metric, preprocessing, id strategy and field names. Opening the collection with another model (other
+ * weights, even under the same name) fails with a {@link SchemaException} naming both models instead of mixing
+ * vectors that cannot be compared; the same weights from another folder, hub repository or cache open it. A
+ * collection that ImageIndex did not make (e.g. by a Python tutorial) is opened with {@link Builder#adopt()}; see
+ * {@link IndexSchema} for what re-runs can do on it.
  *
  * <p><b>Indexing</b> ({@link #index}) decodes and preprocesses on a pool of threads, embeds in batches and upserts
  * in batches, with bounded memory; ids are deterministic ({@link IdStrategy}), so a second run skips what is up

@@ -87,6 +87,7 @@ final class RunProducer {
         ids.add(c.id);
       } else {
         paths.add(c.pathField);
+        paths.addAll(aliases(c));
       }
       if (c.file == null && c.bytes != null) {
         c.hash = IndexRun.sha256(c.bytes);
@@ -122,7 +123,11 @@ final class RunProducer {
     for (Candidate c : batch) {
       if (c.id == null) {
         List<String> stale = new ArrayList<>();
-        for (Row r : byPath.getOrDefault(c.pathField, List.of())) {
+        List<Row> atPath = new ArrayList<>(byPath.getOrDefault(c.pathField, List.of()));
+        for (String alias : aliases(c)) {
+          atPath.addAll(byPath.getOrDefault(alias, List.of()));
+        }
+        for (Row r : atPath) {
           if (RowValues.pathOnly(r) || (RowValues.sameFile(r, c) && RowValues.sameAttributes(r, c, run.settings))) {
             c.existing = r;
             c.id = run.settings.idOf(r);
@@ -133,6 +138,24 @@ final class RunProducer {
         c.staleIds = stale;
       }
     }
+  }
+
+  /**
+   * Under server-generated ids, the other forms a file's path may have been stored in by another program: relative
+   * to the working directory, as the Python tutorials' {@code glob("./images_folder/...")} stores them
+   * ({@code ./a/b.jpg} and {@code a/b.jpg}). Empty for other ids, records and files outside the working directory.
+   */
+  private List<String> aliases(Candidate c) {
+    if (run.settings.idStrategy() != IdStrategy.AUTO || c.file == null) {
+      return List.of();
+    }
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    java.nio.file.Path file = c.file.toAbsolutePath().normalize();
+    if (!file.startsWith(cwd) || file.equals(cwd)) {
+      return List.of();
+    }
+    String relative = cwd.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    return List.of("./" + relative, relative);
   }
 
   /** What a candidate needs, or null when it is up to date (then it is counted here). */

@@ -385,6 +385,39 @@ public abstract class ImageIndexContract {
         .hasMessageContaining("built by another model");
   }
 
+  /**
+   * The tutorials store the paths their glob gives, relative to the working directory ({@code ./images_folder/...});
+   * indexing the same files into the adopted collection finds those rows instead of adding the files again.
+   */
+  @Test
+  void adoptedRowsWithPathsRelativeToTheWorkingDirectoryAreFound() throws IOException {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path folder = Files.createDirectories(cwd.resolve("target").resolve("adopt-" + collection));
+    try {
+      TestFiles.solid(folder.resolve("red.png"), Color.RED);
+      TestFiles.solid(folder.resolve("green.png"), Color.GREEN);
+      store.createCollection(CollectionSpec.builder(collection)
+          .primaryKey(FieldSpec.scalar("id", dev.imgsearch.core.store.FieldType.INT64)).autoId(true)
+          .field(FieldSpec.vector("vector", 12, MetricType.COSINE, IndexSpec.flat())).dynamicFields(true).build());
+      String relative = "./" + cwd.relativize(folder.resolve("red.png")).toString().replace('\\', '/');
+      store.insert(collection, List.of(Row.builder().put("filepath", relative)
+          .put("vector", embedder.embedImage(ImageInput.of(folder.resolve("red.png")))).build()));
+
+      ImageIndex index = open(b -> b.schema(IndexSchema.milvusQuickSetup("filepath")).adopt());
+      IndexReport r = index.index(IndexSource.directory(folder).build());
+      assertThat(r.unchanged()).isEqualTo(1);
+      assertThat(r.indexed()).isEqualTo(1);
+      assertThat(index.count()).isEqualTo(2);
+      assertThat(index.search(Query.text("red").topK(1).build()).get(0).path()).isEqualTo(relative);
+    } finally {
+      try (var files = Files.walk(folder)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ indexing
 
   @Test
