@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs one of the examples from the repository root:
 #   examples/run.sh <Program> [options]      e.g. examples/run.sh TextImageSearch --images ./images_folder/train
-# Programs: HelloMilvus, PaintingSearch, TextImageSearch, ChineseTextImageSearch, ReverseImageSearch, HybridSearch
+# Programs: HelloMilvus, PaintingSearch, TextImageSearch, ChineseTextImageSearch, ReverseImageSearch, HybridSearch,
+# WebSearch (a search page in the browser: examples/run.sh WebSearch --images DIR, then open http://127.0.0.1:8080/)
 # (add --help for each one's options). The first run builds the examples and their modules with the Maven wrapper
 # (tests skipped); later runs build again only when a pom or a source file changed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-programs="HelloMilvus PaintingSearch TextImageSearch ChineseTextImageSearch ReverseImageSearch HybridSearch"
+programs="HelloMilvus PaintingSearch TextImageSearch ChineseTextImageSearch ReverseImageSearch HybridSearch WebSearch"
 if [ $# -lt 1 ] || ! [[ " $programs " == *" $1 "* ]]; then
   echo "usage: examples/run.sh <Program> [options]" >&2
   echo "programs: $programs" >&2
@@ -20,8 +21,8 @@ classpath_file="$target/classpath.txt"
 stale=no
 if [ ! -f "$classpath_file" ] || ! ls "$target"/imgsearch-examples-*.jar >/dev/null 2>&1; then
   stale=yes
-elif [ -n "$(find "$root/pom.xml" "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,examples}/pom.xml \
-    "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,examples}/src/main -newer "$classpath_file" -print -quit)" ]; then
+elif [ -n "$(find "$root/pom.xml" "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,server,examples}/pom.xml \
+    "$root"/{core,image,pipeline,embedders-common,embedders-onnx,store-lucene,store-milvus,server,examples}/src/main -newer "$classpath_file" -print -quit)" ]; then
   stale=yes
 fi
 if [ "$stale" = yes ]; then

@@ -4,6 +4,8 @@ import dev.imgsearch.core.embed.ImageInput;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import dev.imgsearch.core.InvalidImageException;
 import dev.imgsearch.core.InvalidImageException.Reason;
+import com.twelvemonkeys.imageio.color.ColorSpaces;
+import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -126,6 +128,75 @@ public final class ImageDecoder {
       return plainJpeg;
     }
     return read(input, true).image;
+  }
+
+  /**
+   * Decodes an image that will be shrunk to about {@code minWidth x minHeight}: a JPEG larger than twice that on both
+   * sides is decoded at 1/2, 1/4 or 1/8 of its size in the DCT domain, the largest reduction that keeps the decoded
+   * image at least {@code minWidth x minHeight} (Pillow's {@code Image.draft("RGB", (minWidth, minHeight))}: the
+   * factor is {@code min(width / minWidth, height / minHeight)} rounded down to 8, 4, 2 or 1, and the result is
+   * {@code ceil(width / factor) x ceil(height / factor)}). That skips most of the IDCT, the chroma upsampling and the
+   * colour conversion, and gives the resize 4 to 64 times fewer pixels; the pixels are the ones Pillow's
+   * {@code draft} gives (bit-identical on the test images), so they differ from a full decode followed by a resize.
+   *
+   * <p>Applies to Huffman-coded 8-bit YCbCr and grey JPEGs, baseline or progressive, with 4:4:4, 4:2:0 or 4:2:2
+   * chroma; every other input (other formats, CMYK, a factor of 1, anything unusual in the file) is decoded exactly
+   * as by {@link #decode(ImageInput)}, which also classifies a damaged file. The pixel limit applies to the size in
+   * the header, as for {@link #decode(ImageInput)}: the coefficients of the whole image are held in memory (two bytes
+   * per sample), so the reduced output size does not make a larger image safe to decode.
+   *
+   * @throws IllegalArgumentException if {@code minWidth} or {@code minHeight} is not positive
+   * @throws InvalidImageException as {@link #decode(ImageInput)}
+   */
+  public BufferedImage decode(ImageInput input, int minWidth, int minHeight) {
+    if (minWidth < 1 || minHeight < 1) {
+      throw new IllegalArgumentException("minWidth and minHeight must be at least 1, got " + minWidth + "x"
+          + minHeight);
+    }
+    if (input.image() == null) {
+      BufferedImage reduced = decodeReduced(input, minWidth, minHeight);
+      if (reduced != null) {
+        return reduced;
+      }
+    }
+    return decode(input);
+  }
+
+  /** The JPEG decoded at a reduced size, or null when that does not apply (the caller then decodes exactly). */
+  private BufferedImage decodeReduced(ImageInput input, int minWidth, int minHeight) {
+    byte[] bytes = JpegFastPath.jpegBytes(input);
+    if (bytes == null) {
+      return null;
+    }
+    JpegSupport.Header header = JpegSupport.readHeader(new ByteArrayImageInputStream(bytes));
+    if (header == null || header.width == 0 || header.height == 0
+        || (long) header.width * header.height > maxPixels) {
+      return null; // the exact path reports the problem (TOO_LARGE for the limit)
+    }
+    JpegSupport.ColorType type = header.colorType();
+    if (!(type == JpegSupport.ColorType.YCBCR && header.components == 3)
+        && !(type == JpegSupport.ColorType.GRAY && header.components == 1)) {
+      return null;
+    }
+    int scale = JpegScaledDecoder.scaleFor(header.width, header.height, minWidth, minHeight);
+    if (scale == 1) {
+      return null;
+    }
+    ColorSpace space = null;
+    ICC_Profile profile = header.profile();
+    if (JpegSupport.convertsColors(profile)) {
+      // as the exact path: the stored values, tagged with the embedded profile's colour space
+      try {
+        space = ColorSpaces.createColorSpace(profile);
+      } catch (RuntimeException e) {
+        space = null;
+      }
+    }
+    BufferedImage image = JpegScaledDecoder.decode(bytes, scale, space);
+    if (image == null && LOG.isDebugEnabled()) {
+      LOG.debug("{}: not decoded at a reduced size (an unusual JPEG); decoding it fully", input.description());
+    }
+    return image;
   }
 
   /**

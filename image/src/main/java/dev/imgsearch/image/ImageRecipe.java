@@ -177,6 +177,16 @@ public final class ImageRecipe {
   }
 
   /**
+   * The smallest decoded size {@code {width, height}} that loses nothing the resize step keeps, for reduced-size
+   * decoding ({@link ImageDecoder#decode(dev.imgsearch.core.embed.ImageInput, int, int)}): the resize's own target. For a shortest-side resize
+   * to S that is S x S (whatever the orientation, the shorter side stays at least S, so the resize still shrinks or
+   * keeps it); for a resize to W x H, W x H. The crop comes after the resize and needs nothing more.
+   */
+  int[] minimumDecodedSize() {
+    return shortestSide > 0 ? new int[] {shortestSide, shortestSide} : new int[] {resizeWidth, resizeHeight};
+  }
+
+  /**
    * Preprocesses one decoded image into a new CHW float array of {@link #tensorSize()} values.
    *
    * @throws IllegalArgumentException if the image is so small that the resize would give a zero-sized side

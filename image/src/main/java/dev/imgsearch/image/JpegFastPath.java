@@ -95,7 +95,7 @@ final class JpegFastPath {
   }
 
   /** The input's bytes if they start like a JPEG (SOI then a marker); null otherwise. */
-  private static byte[] jpegBytes(ImageInput input) {
+  static byte[] jpegBytes(ImageInput input) {
     if (input.bytes() != null) {
       byte[] b = input.bytes();
       return b.length > 3 && isJpegStart(b) ? b : null;

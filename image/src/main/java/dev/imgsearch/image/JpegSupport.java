@@ -62,6 +62,9 @@ final class JpegSupport {
     byte[] iccProfile;
     /** A progressive frame with Huffman coding (SOF2). */
     boolean progressive;
+    /** The frame's dimensions (0 when no frame header was read). */
+    int width;
+    int height;
 
     ColorType colorType() {
       switch (components) {
@@ -157,6 +160,8 @@ final class JpegSupport {
           byte[] s = new byte[length];
           in.readFully(s);
           h.progressive = marker == 0xC2;
+          h.height = ((s[1] & 0xFF) << 8) | (s[2] & 0xFF);
+          h.width = ((s[3] & 0xFF) << 8) | (s[4] & 0xFF);
           h.components = s[5] & 0xFF;
           int n = Math.min(h.components, (length - 6) / 3);
           h.componentIds = new int[n];
@@ -252,6 +257,21 @@ final class JpegSupport {
       out.setPixels(0, y, w, 1, row);
     }
     return new BufferedImage(cm, out, false, null);
+  }
+
+  /**
+   * libjpeg's {@code ycc_rgb_convert} of one row: {@code width} pixels from three sample rows into R, G, B bytes.
+   */
+  static void yccToRgb(byte[] y, int yOffset, byte[] cb, int cbOffset, byte[] cr, int crOffset, byte[] out,
+      int outOffset, int width) {
+    for (int x = 0, o = outOffset; x < width; x++, o += 3) {
+      int yy = y[yOffset + x] & 0xFF;
+      int b = cb[cbOffset + x] & 0xFF;
+      int r = cr[crOffset + x] & 0xFF;
+      out[o] = (byte) clamp(yy + CR_R[r]);
+      out[o + 1] = (byte) clamp(yy + ((CB_G[b] + CR_G[r]) >> SCALEBITS));
+      out[o + 2] = (byte) clamp(yy + CB_B[b]);
+    }
   }
 
   /**

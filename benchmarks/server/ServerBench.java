@@ -1,0 +1,316 @@
+import dev.imgsearch.core.store.Row;
+import dev.imgsearch.core.store.VectorStore;
+import dev.imgsearch.pipeline.ColorEmbedder;
+import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexFields;
+import dev.imgsearch.pipeline.IndexSource;
+import dev.imgsearch.pipeline.TestFiles;
+import dev.imgsearch.server.ImageSearchServer;
+import dev.imgsearch.store.lucene.LuceneVectorStore;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Load and fault benchmark of imgsearch-server, all on 127.0.0.1 and bounded in time: see README.md beside it.
+ * Usage: ServerBench [SECONDS_PER_PHASE=60] [ROWS=10000]
+ */
+public final class ServerBench {
+  static final String[] WORDS = {"red", "green", "blue", "yellow", "white", "black", "红色", "蓝色", "a red car",
+      "something green"};
+  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Phase(String name, long requests, long errors, double seconds, List<Long> latenciesNs,
+      Map<String, Long> statuses) {
+    double rps() {
+      return requests / seconds;
+    }
+
+    double pct(double p) {
+      if (latenciesNs.isEmpty()) {
+        return Double.NaN;
+      }
+      int i = (int) Math.min(latenciesNs.size() - 1, Math.ceil(p * latenciesNs.size()) - 1);
+      return latenciesNs.get(Math.max(0, i)) / 1e6;
+    }
+
+    String line() {
+      return String.format(Locale.ROOT, "%-34s %8d req %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s",
+          name, requests, rps(), pct(0.50), pct(0.99), errors, statuses);
+    }
+  }
+
+  /** What one kind of client sends; returns a request for the given client and iteration. */
+  interface Load {
+    HttpRequest next(Random random);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    int rows = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    Path work = Files.createTempDirectory("imgsearch-server-bench-");
+    Path images = work.resolve("images");
+    Random r = new Random(42);
+    for (int i = 0; i < 200; i++) {
+      TestFiles.quadrants(images.resolve(String.format("img-%03d.png", i)), colour(r), colour(r), colour(r), colour(r));
+    }
+    List<byte[]> uploads = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 96; y++) {
+        for (int x = 0; x < 96; x++) {
+          img.setRGB(x, y, (x < 48 ? colour(r) : colour(r)).getRGB());
+        }
+      }
+      uploads.add(TestFiles.encode(img, "png"));
+    }
+    try (VectorStore store = LuceneVectorStore.open(work.resolve("store"));
+         ImageIndex index = ImageIndex.builder().embedder(new ColorEmbedder()).store(store).collection("bench").build()) {
+      index.index(IndexSource.directory(images).build());
+      fill(store, rows - (int) index.count(), r);
+      System.out.printf("rows %d (200 indexed images + synthetic vectors), %d s per phase, %d cores, java %s%n",
+          index.count(), seconds, Runtime.getRuntime().availableProcessors(), Runtime.version());
+      long maxUpload = 1 << 20;
+      try (ImageSearchServer server = ImageSearchServer.builder().index(index).port(0).maxUploadBytes(maxUpload)
+          .start()) {
+        String base = "http://127.0.0.1:" + server.port();
+        Load text = rnd -> HttpRequest.newBuilder(URI.create(base + "/api/search?topK=10&q="
+            + java.net.URLEncoder.encode(WORDS[rnd.nextInt(WORDS.length)], StandardCharsets.UTF_8))).GET().build();
+        Load upload = rnd -> multipart(base + "/api/search/image?topK=10", uploads.get(rnd.nextInt(uploads.size())));
+        byte[] oversized = new byte[(int) maxUpload + 512 * 1024];
+        byte[] corrupt = corrupt();
+        byte[] bomb = bomb(100_000);
+        Load bad = rnd -> switch (rnd.nextInt(3)) {
+          case 0 -> multipart(base + "/api/search/image", oversized);
+          case 1 -> multipart(base + "/api/search/image", corrupt);
+          default -> multipart(base + "/api/search/image", bomb);
+        };
+        warmUp(text, upload);
+        snapshot("before text phase");
+        Phase a = run("text search, 32 clients", 32, i -> text, seconds);
+        System.out.println(a.line());
+        Phase b = run("image upload search, 32 clients", 32, i -> upload, seconds);
+        System.out.println(b.line());
+        snapshot("after text and upload phases");
+        Phase base16 = run("text search, 16 clients (baseline)", 16, i -> text, seconds);
+        System.out.println(base16.line());
+        Snapshot before = snapshot("before the flood");
+        Map<String, Phase> flood = runMixed(seconds, 16, text, 16, bad);
+        System.out.println(flood.get("normal").line());
+        System.out.println(flood.get("bad").line());
+        Thread.sleep(2000);
+        Snapshot after = snapshot("after the flood");
+        double ratio = flood.get("normal").pct(0.99) / base16.pct(0.99);
+        long bad4xx = flood.get("bad").statuses().entrySet().stream()
+            .filter(e -> e.getKey().startsWith("4")).mapToLong(Map.Entry::getValue).sum();
+        System.out.printf(Locale.ROOT, "flood: %d bad uploads, %d answered 4xx, %d other; normal p99 %.2f ms vs "
+            + "%.2f ms without the flood (x%.2f)%n", flood.get("bad").requests(), bad4xx,
+            flood.get("bad").requests() - bad4xx, flood.get("normal").pct(0.99), base16.pct(0.99), ratio);
+        System.out.printf("threads %d -> %d, heap after GC %d MiB -> %d MiB%n", before.threads, after.threads,
+            before.heapMiB, after.heapMiB);
+      }
+    }
+  }
+
+  record Snapshot(int threads, long heapMiB) {}
+
+  static Snapshot snapshot(String when) {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    Runtime rt = Runtime.getRuntime();
+    long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+    System.out.printf("[%s] threads %d, heap used after GC %d MiB (max %d MiB)%n", when, threads, heap,
+        rt.maxMemory() >> 20);
+    return new Snapshot(threads, heap);
+  }
+
+  static Color colour(Random r) {
+    return new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256));
+  }
+
+  static void fill(VectorStore store, int n, Random r) {
+    List<Row> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] v = new float[12];
+      double norm = 0;
+      for (int k = 0; k < 12; k++) {
+        v[k] = r.nextFloat();
+        norm += v[k] * v[k];
+      }
+      for (int k = 0; k < 12; k++) {
+        v[k] /= (float) Math.sqrt(norm);
+      }
+      Map<String, Object> m = new HashMap<>();
+      m.put(IndexFields.ID, "synthetic/" + i);
+      m.put(IndexFields.PATH, "");
+      m.put(IndexFields.SOURCE, "bench");
+      m.put(IndexFields.FILE_SIZE, 0L);
+      m.put(IndexFields.MODIFIED, 0L);
+      m.put(IndexFields.CONTENT_HASH, String.format("%064x", i));
+      m.put(IndexFields.VECTOR, v);
+      m.put("category", "synthetic");
+      batch.add(Row.of(m));
+      if (batch.size() == 1000) {
+        store.upsert("bench", batch);
+        batch.clear();
+      }
+    }
+    if (!batch.isEmpty()) {
+      store.upsert("bench", batch);
+    }
+    store.flush("bench");
+  }
+
+  static HttpRequest multipart(String url, byte[] image) {
+    String boundary = "----bench" + Long.toHexString(System.nanoTime());
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"q.png\"\r\n"
+        + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + image.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(image, 0, body, head.length, image.length);
+    System.arraycopy(tail, 0, body, head.length + image.length, tail.length);
+    return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+  }
+
+  static void warmUp(Load... loads) throws Exception {
+    Random r = new Random(1);
+    for (int i = 0; i < 300; i++) {
+      for (Load l : loads) {
+        CLIENT.send(l.next(r), HttpResponse.BodyHandlers.discarding());
+      }
+    }
+  }
+
+  static Phase run(String name, int clients, IntFunction<Load> load, int seconds) throws InterruptedException {
+    return runAll(name, clients, load, seconds, System.nanoTime() + seconds * 1_000_000_000L);
+  }
+
+  static Phase runAll(String name, int clients, IntFunction<Load> load, int seconds, long deadline)
+      throws InterruptedException {
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    Map<String, Long> statuses = new ConcurrentHashMap<>();
+    AtomicLong errors = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(clients);
+    long start = System.nanoTime();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      Thread t = new Thread(() -> {
+        Random rnd = new Random(client);
+        List<Long> mine = new ArrayList<>();
+        Load l = load.apply(client);
+        try {
+          while (System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            String key;
+            try {
+              HttpResponse<byte[]> resp = CLIENT.send(l.next(rnd), HttpResponse.BodyHandlers.ofByteArray());
+              key = String.valueOf(resp.statusCode());
+              if (resp.statusCode() != 200) {
+                errors.incrementAndGet();
+              }
+            } catch (IOException e) {
+              key = "io:" + e.getClass().getSimpleName();
+              errors.incrementAndGet();
+            } catch (InterruptedException e) {
+              return;
+            }
+            mine.add(System.nanoTime() - t0);
+            statuses.merge(key, 1L, Long::sum);
+          }
+        } finally {
+          latencies.addAll(mine);
+          done.countDown();
+        }
+      }, "bench-" + name + "-" + c);
+      t.setDaemon(true);
+      t.start();
+    }
+    done.await();
+    double secs = (System.nanoTime() - start) / 1e9;
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    return new Phase(name, sorted.size(), errors.get(), secs, sorted, new java.util.TreeMap<>(statuses));
+  }
+
+  static Map<String, Phase> runMixed(int seconds, int normalClients, Load normal, int badClients, Load bad)
+      throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    Phase[] out = new Phase[2];
+    Thread t = new Thread(() -> {
+      try {
+        out[1] = runAll("bad uploads, 16 clients (flood)", badClients, i -> bad, seconds, deadline);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    t.start();
+    out[0] = runAll("text search, 16 clients (during flood)", normalClients, i -> normal, seconds, deadline);
+    t.join();
+    return Map.of("normal", out[0], "bad", out[1]);
+  }
+
+  static byte[] corrupt() {
+    byte[] b = new byte[4000];
+    new Random(7).nextBytes(b);
+    byte[] sig = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    System.arraycopy(sig, 0, b, 0, sig.length);
+    return b;
+  }
+
+  /** A few hundred bytes of PNG that claim side x side pixels. */
+  static byte[] bomb(int side) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    java.io.ByteArrayOutputStream ihdr = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream h = new java.io.DataOutputStream(ihdr);
+    h.writeInt(side);
+    h.writeInt(side);
+    h.write(new byte[] {8, 2, 0, 0, 0});
+    chunk(d, "IHDR", ihdr.toByteArray());
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+    deflater.setInput(new byte[64 * 1024]);
+    deflater.finish();
+    byte[] buf = new byte[8192];
+    int n = deflater.deflate(buf);
+    chunk(d, "IDAT", java.util.Arrays.copyOf(buf, n));
+    chunk(d, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  static void chunk(java.io.DataOutputStream d, String type, byte[] data) throws IOException {
+    d.writeInt(data.length);
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+    d.write(t);
+    d.write(data);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(t);
+    crc.update(data);
+    d.writeInt((int) crc.getValue());
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Load and fault benchmark of imgsearch-server on 127.0.0.1 only, bounded in time (4 phases of SECONDS each).
+# Usage: benchmarks/server/run.sh [SECONDS_PER_PHASE=60] [ROWS=10000]   Environment: JAVA (default java), HEAP (512m).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="$here/target"
+mkdir -p "$out/classes"
+# One reactor run packages the server and what it needs, and writes its test class path (the pipeline test-jar's
+# ColorEmbedder embeds the images, so no model is needed; the Lucene store holds the rows).
+(cd "$root" && ./mvnw -B -ntp -q package dependency:build-classpath -pl server -am -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt")
+server_jar="$(ls "$root"/server/target/imgsearch-server-*.jar | grep -v tests | head -1)"
+cp="$server_jar:$(cat "$out/classpath.txt")"
+"${JAVA:-java}" -version 2>&1 | head -1
+javac --release 17 -d "$out/classes" -cp "$cp" "$here/ServerBench.java"
+echo "$(nproc) cores; $(uptime | sed 's/.*load/load/')"
+exec "${JAVA:-java}" -Xmx"${HEAP:-512m}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$out/classes:$cp" \
+  ServerBench "${1:-60}" "${2:-10000}"
