@@ -262,18 +262,37 @@ public abstract class ImageIndexContract {
         .put("placeholder", new float[] {0f, 0f}).build()));
   }
 
+  /** Runs {@code body} with standard error (where the SLF4J simple logger of the tests writes) captured. */
+  private static <T> T withStandardError(String[] captured, java.util.function.Supplier<T> body) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      return body.get();
+    } finally {
+      System.setErr(original);
+      captured[0] = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      System.err.print(captured[0]);
+    }
+  }
+
   @Test
   void aManifestOfTheOldSidecarIsMovedIntoItsCollectionAndUpgradedOnce() {
     try {
       legacyIndex("test/color-quadrants");
       embedder.withFingerprint("cc", "directory /models/color");
-      ImageIndex index = open();
+      String[] log = new String[1];
+      ImageIndex index = withStandardError(log, this::open);
+      assertThat(log[0]).as("a warning, once").contains("WARN").contains("without a content fingerprint")
+          .contains(collection).contains("directory /models/color");
       assertThat(index.manifest().fingerprint()).startsWith("sha256:cc");
       assertThat(index.manifest().sdkVersion()).isEqualTo("0.1.0");
       assertThat(index.count()).isEqualTo(1);
       assertThat(store.collectionProperties(collection).get("imgsearch.manifest")).contains("sha256:cc");
       assertThat(store.hasCollection(LEGACY_SIDECAR)).as("the empty sidecar is dropped").isFalse();
       assertThat(store.listCollections()).doesNotContain(LEGACY_SIDECAR);
+      withStandardError(log, this::open);
+      assertThat(log[0]).as("no warning on the next open").doesNotContain("without a content fingerprint");
       // Upgraded once: from now on other weights under the same name are refused.
       embedder = new ColorEmbedder().withFingerprint("cd", "directory /models/color-changed");
       assertThatThrownBy(this::open).isInstanceOf(SchemaException.class).hasMessageContaining("built by another model");
