@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
@@ -37,7 +38,8 @@ import org.apache.lucene.store.FSDirectory;
  * Lucene side of the benchmark, through the store's public API: builds an HNSW collection and a FLAT one from the
  * data that data.py wrote, then times single-query searches (one thread) at several ef values.
  *
- * <p>Usage: java --add-modules jdk.incubator.vector LuceneBench DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float,int8]
+ * <p>Usage: java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED LuceneBench DATA_DIR STORE_DIR
+ * M EF_CONSTRUCTION EF1,EF2,... [float,sq8,sq4,sq1]
  * Prints one JSON object per line. With the environment variable CEILING set, the float graph's sweep also times
  * the same queries straight on Lucene (kinds hnsw-lucene-leaf and hnsw-lucene-query), interleaved with the store's.
  */
@@ -105,13 +107,22 @@ public final class LuceneBench {
 
   /** Wall seconds and CPU seconds for the queries one by one, and their recall@10. */
   static double[] run(LuceneVectorStore store, String name, float[][] queries, int[][] gt, int ef, int count) {
+    return run(store, name, queries, gt, ef, count, null);
+  }
+
+  /** As above; {@code refine} (non-null) overrides a quantised graph's re-ranking on the raw vectors. */
+  static double[] run(LuceneVectorStore store, String name, float[][] queries, int[][] gt, int ef, int count,
+      Boolean refine) {
     int found = 0;
     long t = System.nanoTime();
     double c = cpu();
     List<List<Hit>> results = new ArrayList<>(count);
     for (int q = 0; q < count; q++) {
-      results.add(store.search(SearchRequest.builder(name).query(queries[q]).topK(10).searchParam("ef", ef).build())
-          .get(0));
+      SearchRequest.Builder b = SearchRequest.builder(name).query(queries[q]).topK(10).searchParam("ef", ef);
+      if (refine != null) {
+        b.searchParam("refine", refine);
+      }
+      results.add(store.search(b.build()).get(0));
     }
     double seconds = (System.nanoTime() - t) / 1e9;
     double cpuSeconds = cpu() - c;
@@ -183,7 +194,8 @@ public final class LuceneBench {
       IndexSearcher searcher = new IndexSearcher(reader);
       searcher.setQueryCache(null);
       Map<String, RawSearch> ways = new LinkedHashMap<>();
-      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, null, Integer.MAX_VALUE)));
+      AcceptDocs all = AcceptDocs.fromLiveDocs(null, leaf.maxDoc());
+      ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, all, Integer.MAX_VALUE)));
       ways.put("query", (q, k) -> ids(searcher.search(new KnnFloatVectorQuery("vec", q, k), 10)));
       for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
         for (String e : efs) {
@@ -192,9 +204,10 @@ public final class LuceneBench {
           }
         }
       }
+      boolean quantised = !kind.equals("hnsw");
       for (String e : efs) {
         int ef = Integer.parseInt(e);
-        double[][] best = new double[ways.size() + 1][];
+        double[][] best = new double[ways.size() + 2][];
         for (int pass = 0; pass < 2; pass++) {
           int i = 0;
           for (RawSearch w : ways.values()) {
@@ -202,12 +215,18 @@ public final class LuceneBench {
             i++;
           }
           best[i] = min(best[i], run(store, collection, queries, gt, ef, queries.length));
+          if (quantised) { // the same graph without re-ranking on the raw vectors
+            best[i + 1] = min(best[i + 1], run(store, collection, queries, gt, ef, queries.length, false));
+          }
         }
         int i = 0;
         for (String way : ways.keySet()) {
           printSweep(kind + "-lucene-" + way, ef, best[i++], queries.length);
         }
         printSweep(kind, ef, best[i], queries.length);
+        if (quantised) {
+          printSweep(kind + "-norefine", ef, best[i + 1], queries.length);
+        }
       }
     }
   }
@@ -222,7 +241,7 @@ public final class LuceneBench {
   }
 
   /**
-   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float|int8]}: a graph's sweep with the ceiling
+   * {@code --sweep DATA_DIR STORE_DIR M EF_CONSTRUCTION EF1,EF2,... [float|sq8|sq4|sq2|sq1]}: a graph's sweep with the ceiling
    * (see {@link #ceiling}) on a store that is kept between runs: the collection is built on the first run only, so
    * that run.sh (ROUNDS) can time both sides in turns. For the int8 graph the "ceiling" series search the quantised
    * graph without the store's re-ranking on raw vectors (lower recall).
@@ -233,16 +252,16 @@ public final class LuceneBench {
     int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
     float[][] queries = read(data.resolve("queries.f32"), dim);
     int[][] gt = readIds(data.resolve("gt.i32"));
-    boolean int8 = args.length > 6 && args[6].equals("int8");
-    String kind = int8 ? "hnsw-int8" : "hnsw";
+    String variant = args.length > 6 ? args[6] : "float";
+    String kind = kind(variant);
     String collection = kind.replace('-', '_');
     try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
       if (!store.hasCollection(collection)) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("M", Integer.parseInt(args[3]));
         params.put("efConstruction", Integer.parseInt(args[4]));
-        if (int8) {
-          params.put("sq_type", "SQ8");
+        if (sqType(variant) != null) {
+          params.put("sq_type", sqType(variant));
         }
         double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params),
             read(data.resolve("base.f32"), dim), dim);
@@ -255,10 +274,107 @@ public final class LuceneBench {
     }
   }
 
+  /**
+   * A variant's series name: "float" is hnsw; "sq8" (or "int8"), "sq4", "sq2", "sq1" are the scalar-quantised
+   * graphs (hnsw-sq8 ...), re-ranked on the raw vectors, and without re-ranking (hnsw-sqN-norefine, same graph).
+   */
+  static String kind(String variant) {
+    return switch (variant) {
+      case "float" -> "hnsw";
+      case "int8", "sq8" -> "hnsw-sq8";
+      case "sq4", "sq2", "sq1" -> "hnsw-" + variant;
+      default -> throw new IllegalArgumentException("variant " + variant + ": use float, sq8 (int8), sq4, sq2, sq1");
+    };
+  }
+
+  /** The index parameter sq_type of a variant, null for the float graph. */
+  static String sqType(String variant) {
+    String kind = kind(variant);
+    return kind.equals("hnsw") ? null : kind.substring("hnsw-".length()).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /** {@code --flat DATA_DIR STORE_DIR}: exact search on a FLAT collection kept between runs (built on the first). */
+  static void flat(String[] args) throws IOException {
+    Path data = Path.of(args[1]);
+    Path storeDir = Path.of(args[2]);
+    int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
+    float[][] queries = read(data.resolve("queries.f32"), dim);
+    int[][] gt = readIds(data.resolve("gt.i32"));
+    try (LuceneVectorStore store = LuceneVectorStore.builder(storeDir).ramBufferMb(1500).open()) {
+      double[] built = {0, 0};
+      if (!store.hasCollection("flat")) {
+        built = build(store, "flat", IndexSpec.flat(), read(data.resolve("base.f32"), dim), dim);
+      }
+      long bytes = size(storeDir.resolve("collections").resolve("flat"));
+      int n = Math.min(200, queries.length);
+      run(store, "flat", queries, gt, 1, 40); // warm-up
+      double[] first = run(store, "flat", queries, gt, 1, n);
+      double[] second = run(store, "flat", queries, gt, 1, n);
+      System.out.printf("{\"system\": \"lucene\", \"kind\": \"flat\", \"recall\": %.4f, \"qps\": %.2f, "
+          + "\"cpu_qps\": %.2f, \"build_seconds\": %.3f, \"bytes\": %d}%n", first[1], n / Math.min(first[0],
+          second[0]), n / Math.min(first[2], second[2]), built[0], bytes);
+    }
+  }
+
+  /**
+   * {@code --filtered DATA_DIR STORE_DIR EF}: filtered search on the kept float graph (Lucene 10's filtered HNSW, with
+   * the store's exact fallback when the graph would visit more nodes than the filter accepts) against the exact
+   * search of the kept FLAT collection, at several filter selectivities: QPS of each and the graph's recall@10
+   * against the exact answer. Run after a ROUNDS run and its --flat step (both collections exist then).
+   */
+  static void filtered(String[] args) throws IOException {
+    Path data = Path.of(args[1]);
+    int ef = Integer.parseInt(args[3]);
+    int dim = Integer.parseInt(Files.readString(data.resolve("meta.json")).replaceAll(".*\"dim\": (\\d+).*", "$1"));
+    float[][] queries = read(data.resolve("queries.f32"), dim);
+    int n = Math.min(200, queries.length);
+    try (LuceneVectorStore store = LuceneVectorStore.builder(Path.of(args[2])).ramBufferMb(1500).open()) {
+      long rows = store.count("hnsw");
+      for (double fraction : new double[] {0.002, 0.01, 0.05, 0.2, 0.5}) {
+        String filter = "id < " + (long) (rows * fraction);
+        double[] times = new double[2];
+        List<List<Hit>> results = new ArrayList<>();
+        for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+          for (int side = 0; side < 2; side++) {
+            String collection = side == 0 ? "hnsw" : "flat";
+            double c = cpu();
+            for (int q = 0; q < n; q++) {
+              List<Hit> hits = store.search(SearchRequest.builder(collection).query(queries[q]).topK(10)
+                  .filter(filter).searchParam("ef", ef).build()).get(0);
+              if (pass == 1) {
+                results.add(hits);
+              }
+            }
+            times[side] = cpu() - c;
+          }
+        }
+        int found = 0;
+        for (int q = 0; q < n; q++) {
+          Set<Object> truth = new HashSet<>();
+          results.get(n + q).forEach(h -> truth.add(h.id()));
+          for (Hit h : results.get(q)) {
+            found += truth.contains(h.id()) ? 1 : 0;
+          }
+        }
+        System.out.printf("{\"system\": \"lucene\", \"kind\": \"filtered\", \"fraction\": %s, \"ef\": %d, "
+            + "\"graph_recall\": %.4f, \"graph_cpu_qps\": %.1f, \"exact_cpu_qps\": %.1f}%n", fraction, ef,
+            found / (10.0 * n), n / times[0], n / times[1]);
+      }
+    }
+  }
+
   public static void main(String[] args) throws IOException {
     System.out.printf("{\"system\": \"lucene\", \"kind\": \"jvm\", \"java\": \"%s\"}%n", Runtime.version());
     if (args[0].equals("--sweep")) {
       sweep(args);
+      return;
+    }
+    if (args[0].equals("--flat")) {
+      flat(args);
+      return;
+    }
+    if (args[0].equals("--filtered")) {
+      filtered(args);
       return;
     }
     Path data = Path.of(args[0]);
@@ -282,10 +398,10 @@ public final class LuceneBench {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("M", m);
         params.put("efConstruction", efConstruction);
-        if (variant.equals("int8")) {
-          params.put("sq_type", "SQ8");
+        if (sqType(variant) != null) {
+          params.put("sq_type", sqType(variant));
         }
-        String kind = variant.equals("float") ? "hnsw" : "hnsw-" + variant;
+        String kind = kind(variant);
         String collection = kind.replace('-', '_');
         double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params), base, dim);
         long bytes = size(storeDir.resolve("collections").resolve(collection));

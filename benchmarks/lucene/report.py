@@ -4,7 +4,39 @@ import sys
 
 
 def load(path):
-    return [json.loads(line) for line in open(path) if line.startswith("{")]
+    """The result lines, each tagged with its round (run.sh with ROUNDS writes {"round": N} before each round)."""
+    rows, current = [], None
+    for line in open(path):
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        if "round" in r and "system" not in r:
+            current = r["round"]
+            continue
+        r["_round"] = current
+        rows.append(r)
+    return rows
+
+
+def per_round_ratios(lucene, faiss, kind, target, key, faiss_kind="hnsw"):
+    """Each round's QPS ratio at equal recall (Lucene kind / FAISS HNSW, or another Lucene kind as faiss_kind)."""
+    rounds = sorted({r["_round"] for r in lucene if r.get("_round")})
+    ratios = []
+    for rnd in rounds:
+        lq, _ = qps_at([r for r in lucene if r["_round"] == rnd and r["kind"] == kind], target, key)
+        fq, _ = qps_at([r for r in faiss if r["_round"] == rnd and r["kind"] == faiss_kind], target, key)
+        if lq and fq:
+            ratios.append(lq / fq)
+    return ratios
+
+
+def summary(ratios):
+    if not ratios:
+        return "-"
+    ratios = sorted(ratios)
+    n = len(ratios)
+    median = ratios[n // 2] if n % 2 else (ratios[n // 2 - 1] + ratios[n // 2]) / 2
+    return f"median {median:.2f}, range {ratios[0]:.2f}-{ratios[-1]:.2f} ({n} rounds)"
 
 
 def qps_at(points, target, key):
@@ -33,14 +65,17 @@ def best_rounds(rows):
 
 
 def main():
-    rows = best_rounds(load(sys.argv[1]) + load(sys.argv[2]))
+    raw_lucene, raw_faiss = load(sys.argv[1]), load(sys.argv[2])
+    rows = best_rounds(raw_lucene + raw_faiss)
     by = lambda s, k: [r for r in rows if r["system"] == s and r["kind"] == k]
     jvm = [r for r in rows if r["kind"] == "jvm"]
     if jvm:
         print("Lucene side on Java " + jvm[0]["java"])
     print("\n== HNSW sweep: ef: recall@10 / QPS by CPU time / QPS by wall time (single query, 1 thread)")
-    series = [("lucene", "hnsw"), ("lucene", "hnsw-lucene-leaf"), ("lucene", "hnsw-lucene-query"),
-              ("lucene", "hnsw-int8"), ("faiss", "hnsw")]
+    kinds = ["hnsw", "hnsw-lucene-leaf", "hnsw-lucene-query"]
+    for q in ("sq8", "sq4", "sq2", "sq1", "int8"):
+        kinds += [f"hnsw-{q}", f"hnsw-{q}-norefine", f"hnsw-{q}-lucene-leaf"]
+    series = [("lucene", k) for k in kinds] + [("faiss", "hnsw")]
     series = [x for x in series if by(*x)]
     for s, k in series:
         print(f"  {s} {k}")
@@ -55,6 +90,14 @@ def main():
                 fq, fn = qps_at(by("faiss", "hnsw"), target, key)
                 ratio = f"{lq / fq:.2f}" if lq and fq else "-"
                 print(f"  {target:6.2f}  {lq or 0:16.0f}  {fq or 0:10.0f}  {ratio:>6}   (lucene {ln}; faiss {fn})")
+    if any(r.get("_round") for r in raw_lucene):
+        print("\n== Per-round ratios at equal recall@10 (CPU time): Lucene series / FAISS HNSW, and store / bare Lucene")
+        for kind in [k for s, k in series if s == "lucene"]:
+            for target in (0.90, 0.95):
+                print(f"  {kind:>24} @ {target:.2f}: {summary(per_round_ratios(raw_lucene, raw_faiss, kind, target, 'cpu_qps'))}")
+        for target in (0.90, 0.95):
+            overhead = per_round_ratios(raw_lucene, raw_lucene, "hnsw", target, "cpu_qps", "hnsw-lucene-leaf")
+            print(f"  store / Lucene leaf (float) @ {target:.2f}: {summary(overhead)}")
     if not (by("lucene", "flat") and by("faiss", "flat")):
         return  # a sweep-only run (ROUNDS)
     lf, ff = by("lucene", "flat")[0], by("faiss", "flat")[0]

@@ -33,10 +33,11 @@ class ClipImageIndexTest {
             .batchSize(3).parallelism(2).build()) {
       IndexReport report = index.index(IndexSource.directory(images).build());
       assertThat(report.failures()).isEmpty();
-      // every image file of the folder (the folder grows with the decoder's fixtures); not the .txt and .svg
+      // every image file of the folder and its subfolders (it grows with the decoder's fixtures); not the .txt and .svg
       long imageFiles;
-      try (var files = java.nio.file.Files.list(images)) {
-        imageFiles = files.filter(f -> DirectorySource.DEFAULT_EXTENSIONS.contains(extension(f))).count();
+      try (var files = java.nio.file.Files.walk(images)) {
+        imageFiles = files.filter(java.nio.file.Files::isRegularFile)
+            .filter(f -> DirectorySource.DEFAULT_EXTENSIONS.contains(extension(f))).count();
       }
       assertThat(imageFiles).isGreaterThanOrEqualTo(16);
       assertThat(report.indexed()).isEqualTo(imageFiles);

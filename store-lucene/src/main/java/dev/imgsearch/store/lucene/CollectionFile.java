@@ -20,8 +20,30 @@ import java.util.Map;
  * A collection's {@code collection.json}: its {@link CollectionSpec} and the {@link VectorPlan} of each vector
  * field, in a versioned JSON document. Index parameters keep their Java type (int, long, double, string, boolean)
  * so that the spec read back equals the spec written.
+ *
+ * <p>Versions: 1 was written by the store on Lucene 9.x (plans FLAT, HNSW, HNSW_INT8); 2 by the store on Lucene
+ * 10.x (plans FLAT, HNSW, HNSW_SQ with {@code bits} and {@code rescore}). A version-1 file reads as version 2 with
+ * HNSW_INT8 as an 8-bit graph with re-scoring, which is what it was; the store rewrites it as version 2 when it
+ * opens the collection (see {@link StoreFiles}).
+ *
+ * @param spec the collection's schema
+ * @param plans how each vector field is indexed
+ * @param version the format version the file was read in ({@link StoreFiles#VERSION} for a new one)
+ * @param cosineRawVectors whether the index declares COSINE for the vectors as given of COSINE fields (FLAT fields
+ *     and the {@code NAME$raw} fields of COSINE graphs), as the store on Lucene 9 did; Lucene keeps a field's
+ *     similarity for the life of an index, and Lucene 10 refuses zero vectors under COSINE, so collections
+ *     created on Lucene 10 declare EUCLIDEAN there instead (the store computes those scores itself either way)
  */
-record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
+record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans, int version, boolean cosineRawVectors) {
+
+  CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
+    this(spec, plans, StoreFiles.VERSION, false);
+  }
+
+  /** This content as the current version. */
+  CollectionFile upgraded() {
+    return new CollectionFile(spec, plans, StoreFiles.VERSION, cosineRawVectors);
+  }
 
   static void write(Path file, CollectionFile content) throws IOException {
     StoreFiles.writeAtomically(file, content.toJson());
@@ -65,9 +87,12 @@ record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
       p.addProperty("structure", plan.structure().name());
       p.addProperty("M", plan.maxConnections());
       p.addProperty("efConstruction", plan.beamWidth());
+      p.addProperty("bits", plan.bits());
+      p.addProperty("rescore", plan.rescore());
       vectorIndexes.add(name, p);
     });
     json.add("vectorIndexes", vectorIndexes);
+    json.addProperty("cosineRawVectors", cosineRawVectors);
     return json;
   }
 
@@ -123,6 +148,7 @@ record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
   }
 
   private static CollectionFile fromJson(JsonObject json) {
+    int version = json.get("version").getAsInt();
     CollectionSpec.Builder b = CollectionSpec.builder(json.get("name").getAsString())
         .description(json.get("description").getAsString())
         .autoId(json.get("autoId").getAsBoolean())
@@ -149,10 +175,25 @@ record CollectionFile(CollectionSpec spec, Map<String, VectorPlan> plans) {
     JsonObject vectorIndexes = json.getAsJsonObject("vectorIndexes");
     for (FieldSpec f : spec.vectorFields()) {
       JsonObject p = vectorIndexes.getAsJsonObject(f.name());
-      plans.put(f.name(), new VectorPlan(VectorPlan.Structure.valueOf(p.get("structure").getAsString()),
-          p.get("M").getAsInt(), p.get("efConstruction").getAsInt()));
+      plans.put(f.name(), readPlan(p));
     }
-    return new CollectionFile(spec, plans);
+    // Version 1 (Lucene 9) declared COSINE for COSINE fields' raw vectors.
+    boolean cosineRaw = version == 1
+        || (json.has("cosineRawVectors") && json.get("cosineRawVectors").getAsBoolean());
+    return new CollectionFile(spec, plans, version, cosineRaw);
+  }
+
+  private static VectorPlan readPlan(JsonObject p) {
+    String structure = p.get("structure").getAsString();
+    int m = p.get("M").getAsInt();
+    int efConstruction = p.get("efConstruction").getAsInt();
+    if (structure.equals("HNSW_INT8")) { // version 1: Lucene 9's int8 graph, re-ranked on the raw vectors
+      return new VectorPlan(VectorPlan.Structure.HNSW_SQ, m, efConstruction, 8, true);
+    }
+    VectorPlan.Structure s = VectorPlan.Structure.valueOf(structure);
+    int bits = p.has("bits") ? p.get("bits").getAsInt() : VectorPlan.FLOAT_BITS;
+    boolean rescore = p.has("rescore") && p.get("rescore").getAsBoolean();
+    return new VectorPlan(s, m, efConstruction, bits, rescore);
   }
 
   private static FieldSpec readField(JsonObject o) {

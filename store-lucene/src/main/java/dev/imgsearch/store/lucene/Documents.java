@@ -83,15 +83,25 @@ final class Documents {
   private final Map<String, VectorSimilarityFunction> similarities = new LinkedHashMap<>();
   /** Vector fields whose graph holds unit vectors (COSINE graphs): their raw vectors are in a field of their own. */
   private final Set<String> normalized = new HashSet<>();
+  /** The similarity declared for the vectors as given of COSINE fields. */
+  private final VectorSimilarityFunction rawCosine;
 
-  Documents(CollectionSpec spec, Map<String, VectorPlan> plans) {
+  /**
+   * @param cosineRawVectors whether vectors as given of COSINE fields are declared COSINE to Lucene (collections
+   *     created on Lucene 9; see {@link CollectionFile#cosineRawVectors}); otherwise EUCLIDEAN, which accepts zero
+   *     vectors. The store scores those vectors itself, so the declared similarity changes no result.
+   */
+  Documents(CollectionSpec spec, Map<String, VectorPlan> plans, boolean cosineRawVectors) {
     this.spec = spec;
     this.pk = spec.primaryKey();
+    this.rawCosine = cosineRawVectors ? VectorSimilarityFunction.COSINE : VectorSimilarityFunction.EUCLIDEAN;
     for (FieldSpec f : spec.vectorFields()) {
       VectorPlan plan = plans.get(f.name());
       if (plan.normalizes(f.metric())) {
         normalized.add(f.name());
         similarities.put(f.name(), VectorSimilarityFunction.DOT_PRODUCT);
+      } else if (f.metric() == dev.imgsearch.core.store.MetricType.COSINE) {
+        similarities.put(f.name(), rawCosine); // FLAT: scanned and scored by the store
       } else {
         similarities.put(f.name(), VectorPlan.similarity(f.metric()));
       }
@@ -139,6 +149,15 @@ final class Documents {
       }
     }
     return u;
+  }
+
+  private static boolean isZero(float[] v) {
+    for (float x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   CollectionSpec spec() {
@@ -209,9 +228,16 @@ final class Documents {
       switch (f.type()) {
         case FLOAT_VECTOR -> {
           float[] v = (float[]) value;
+          if (f.metric() == dev.imgsearch.core.store.MetricType.COSINE && rawCosine == VectorSimilarityFunction.COSINE
+              && isZero(v)) {
+            throw new InvalidInputException("Field '" + name + "' of collection '" + spec.name() + "' is a zero "
+                + "vector, which this collection cannot store: it was created by imgsearch on Lucene 9, whose index "
+                + "declares COSINE for it, and Lucene 10 refuses zero vectors under COSINE. Copy the rows into a "
+                + "new collection (created on this version, which accepts zero vectors) to store them.");
+          }
           if (normalized.contains(name)) {
             doc.add(new KnnFloatVectorField(name, unit(v), VectorSimilarityFunction.DOT_PRODUCT));
-            doc.add(new KnnFloatVectorField(rawName(name), v, VectorSimilarityFunction.COSINE));
+            doc.add(new KnnFloatVectorField(rawName(name), v, rawCosine));
           } else {
             doc.add(new KnnFloatVectorField(name, v, similarities.get(name)));
           }

@@ -16,6 +16,12 @@ import java.util.Map;
  *       {@code (1 + s) / 2}, IP {@code 1/2 + atan(s) / pi}, BM25 {@code 2 atan(s) / pi}, L2 (a distance)
  *       {@code 1 - 2 atan(d) / pi}.
  * </ul>
+ *
+ * <p>Hand-written rather than Lucene 10's {@code TopDocs.rrf}: that one has no weighted ranker (nor Milvus's score
+ * normalisation), rounds the fused scores to float, and breaks ties by document id, where the store breaks them by
+ * primary key as Milvus and the other stores do (RRF ties are common: a document first in one route and one first in
+ * the other score the same); {@code LogOddsFusionQuery} is another formula. The store's results would then differ
+ * from Milvus's on the same data.
  */
 final class HybridFusion {
   private HybridFusion() {}

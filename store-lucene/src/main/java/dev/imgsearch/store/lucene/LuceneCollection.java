@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
@@ -123,7 +123,7 @@ final class LuceneCollection implements Closeable {
     this.file = file;
     this.spec = file.spec();
     this.pk = spec.primaryKey();
-    this.documents = new Documents(spec, file.plans());
+    this.documents = new Documents(spec, file.plans(), file.cosineRawVectors());
     this.filters = new FilterQueries(documents);
     this.options = options;
     Map<String, Analyzer> perField = new HashMap<>();
@@ -139,6 +139,17 @@ final class LuceneCollection implements Closeable {
     CollectionFile file = CollectionFile.read(dir.resolve(StoreFiles.COLLECTION_FILE), name);
     LuceneCollection c = new LuceneCollection(dir, file, options);
     c.openIndex(IndexWriterConfig.OpenMode.APPEND);
+    if (file.version() < StoreFiles.VERSION) {
+      try {
+        CollectionFile.write(dir.resolve(StoreFiles.COLLECTION_FILE), file.upgraded());
+      } catch (IOException | RuntimeException e) {
+        c.discard();
+        throw e;
+      }
+      LOG.info("Collection '{}' at {}: schema file upgraded from format version {} to {}; its Lucene 9 segments are "
+          + "read as they are and rewritten in Lucene 10's format as they merge (compact() rewrites them all).", name,
+          dir, file.version(), StoreFiles.VERSION);
+    }
     return c;
   }
 
@@ -218,7 +229,7 @@ final class LuceneCollection implements Closeable {
     config.setSimilarity(new BM25Similarity(BM25_K1, BM25_B));
     config.setOpenMode(mode);
     config.setRAMBufferSizeMB(options.ramBufferMb());
-    config.setCodec(new Lucene912Codec() {
+    config.setCodec(new Lucene104Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
         return formats.getOrDefault(field, fallback);
@@ -412,11 +423,12 @@ final class LuceneCollection implements Closeable {
     Query filterQuery = filter == null ? null : filters.toQuery(filter);
     int window = request.topK() + request.offset();
     int ef = searchEf(request.searchParams());
+    Boolean refine = searchRefine(request.searchParams());
     return read(s -> {
       VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
       List<List<Hit>> results = new ArrayList<>(queries.size());
       for (float[] query : queries) {
-        Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef);
+        Ranked ranked = vectorRoute(s, field, query, filterQuery, accept, window, ef, refine);
         results.add(page(s, ranked, request.topK(), request.offset(), out));
       }
       return results;
@@ -453,7 +465,7 @@ final class LuceneCollection implements Closeable {
         if (checkedRoutes.get(r) instanceof FieldSpec field) {
           VectorSearch.Accept accept = VectorSearch.Accept.of(s, filterQuery);
           ranked = vectorRoute(s, field, route.vector(), filterQuery, accept, candidates,
-              searchEf(route.searchParams())).first(candidates);
+              searchEf(route.searchParams()), searchRefine(route.searchParams())).first(candidates);
           scale = HybridFusion.Scale.of(field.metric());
         } else {
           ranked = textRoute(s, (FullTextField) checkedRoutes.get(r), route.text(), filterQuery, candidates);
@@ -479,7 +491,7 @@ final class LuceneCollection implements Closeable {
 
   /** The best {@code window} documents for a query vector, exactly scored, best first. */
   private Ranked vectorRoute(IndexSearcher s, FieldSpec field, float[] query, Query filterQuery,
-      VectorSearch.Accept accept, int window, int ef) throws IOException {
+      VectorSearch.Accept accept, int window, int ef, Boolean refine) throws IOException {
     IndexReader reader = s.getIndexReader();
     String raw = documents.rawVectorField(field.name());
     MetricType metric = field.metric();
@@ -496,8 +508,21 @@ final class LuceneCollection implements Closeable {
       int size = found.size();
       int[] docs = found.docs();
       float[] closeness = new float[size];
-      if (file.plans().get(field.name()).structure() == VectorPlan.Structure.HNSW_INT8 && size > window) {
-        // An int8 graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
+      VectorPlan plan = file.plans().get(field.name());
+      boolean rescore = refine == null ? plan.rescore() : refine;
+      if (plan.isQuantized() && !rescore) {
+        // A quantised graph without re-scoring: its best window by the quantised similarity are the answer (only
+        // their returned scores are computed exactly, below).
+        candidates = size <= window ? docs : Arrays.copyOf(docs, window);
+        vectors = VectorSearch.vectors(reader, raw, candidates);
+        double[] scores = new double[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+          scores[i] = metric.score(query, vectors[i]);
+        }
+        return Ranked.sort(candidates, scores, primaryKeys(reader, candidates), metric.higherIsCloser());
+      }
+      if (plan.isQuantized() && size > window) {
+        // A quantised graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
         float[][] all = VectorSearch.vectors(reader, raw, docs);
         VectorSearch.TopHeap heap = new VectorSearch.TopHeap(size);
         for (int i = 0; i < size; i++) {
@@ -513,6 +538,11 @@ final class LuceneCollection implements Closeable {
           closeness[i] = ranked.similarities()[i];
         }
         docs = byRaw;
+      } else if (plan.isQuantized()) {
+        // No more candidates than the window: all of them are scored exactly.
+        for (int i = 0; i < size; i++) {
+          closeness[i] = Float.POSITIVE_INFINITY;
+        }
       } else {
         VectorSimilarityFunction similarity = documents.graphSimilarity(field.name());
         for (int i = 0; i < size; i++) {
@@ -549,6 +579,24 @@ final class LuceneCollection implements Closeable {
     // Lucene's BM25 leaves out the constant factor (k1 + 1) of the textbook formula, which Milvus keeps.
     double[] scores = Arrays.stream(top).mapToDouble(d -> d.score * (BM25_K1 + 1)).toArray();
     return Ranked.sort(docs, scores, primaryKeys(s.getIndexReader(), docs), true);
+  }
+
+  /**
+   * The search parameter {@code refine} (a Boolean or "true"/"false"): whether a quantised graph's candidates are
+   * re-ranked on the raw vectors, overriding the index's {@code refine}; null when not given. Other structures
+   * ignore it.
+   */
+  private static Boolean searchRefine(Map<String, Object> searchParams) {
+    Object refine = searchParams.get("refine");
+    if (refine == null || refine instanceof Boolean) {
+      return (Boolean) refine;
+    }
+    String v = String.valueOf(refine).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new InvalidInputException("Search parameter refine is " + refine + "; use true (re-rank a quantised "
+          + "graph's candidates on the raw vectors) or false.");
+    }
+    return Boolean.valueOf(v);
   }
 
   private int searchEf(Map<String, Object> searchParams) {

@@ -55,10 +55,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Index types.</b> FLAT searches exactly (a scan of the stored vectors, filter applied first). HNSW builds a
  * Lucene HNSW graph with its {@code M} and {@code efConstruction}; searches take {@code ef} (search parameter,
- * default {@link Builder#defaultEf}); the graph is asked for {@code max(topK + offset, ef)} neighbours. IVF_FLAT and
- * AUTOINDEX become HNSW; IVF_SQ8, IVF_PQ and HNSW with {@code "sq_type": "SQ8"} become HNSW over int8-quantised
- * vectors (the raw vectors are kept for exact scores). Dimensions up to Milvus's 32768 are accepted. Each index
- * segment has its own graph, and a search walks each of them: {@link #compact} a collection after a bulk load.
+ * default {@link Builder#defaultEf}); the graph is asked for {@code max(topK + offset, ef)} neighbours. With the index
+ * parameter {@code sq_type} the graph is built over scalar-quantised vectors (Lucene's optimised scalar
+ * quantisation): {@code "SQ8"} 8 bits per dimension, {@code "SQ4"} 4, {@code "SQ2"} 2, {@code "SQ1"} 1; the index
+ * parameter {@code refine} (default true; the search parameter of that name overrides it per search) re-ranks the
+ * graph's candidates on the raw vectors, which are kept either way. IVF_FLAT and AUTOINDEX become HNSW; IVF_SQ8 and
+ * IVF_PQ become an 8-bit graph with re-ranking. Dimensions up to Milvus's 32768 are accepted. Each index segment
+ * has its own graph, and a search walks each of them: {@link #compact} a collection after a bulk load.
  *
  * <p><b>Filters</b> become Lucene queries (terms, numeric ranges, sets, prefix and wildcard queries) that act as
  * the pre-filter of the vector search, so a filtered search returns the best matching rows, not a filtered subset
@@ -80,12 +83,14 @@ import org.slf4j.LoggerFactory;
  * keeps both rows): use upsert. Primary keys of VARCHAR are limited to 32766 bytes of UTF-8. Auto ids count up
  * from 1 (Milvus uses timestamps).
  *
- * <p><b>Java vector API.</b> On Java 20 to 23, Lucene computes vector similarities with SIMD instructions when the
- * JVM runs with {@code --add-modules jdk.incubator.vector} (without it Lucene logs a warning and is several times
- * slower). On Java 17 Lucene does not use the vector API (the flag only adds a warning); on Java 24 and later,
- * Lucene 9.12 also needs {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
- * On Java 22 and later, {@code --enable-native-access=ALL-UNNAMED} spares a warning: Lucene's memory-mapped
- * directory calls {@code madvise} through the foreign-function API.
+ * <p><b>Java 21+.</b> The store runs on Lucene 10, which needs Java 21. Run the JVM with
+ * {@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}: Lucene then computes vector
+ * similarities with SIMD instructions (without the module it logs a warning and is several times slower), and its
+ * memory-mapped directory may call {@code madvise} without a warning. On Java 28 and later also pass
+ * {@code -Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=NN} (the Java version).
+ *
+ * <p><b>Stores of the Lucene 9 version</b> open as they are; their format version moves to 2 on opening (older
+ * versions then refuse them), and {@link #compact} rewrites a collection in Lucene 10's format.
  *
  * <p><b>Thread safety.</b> Safe for concurrent use; searches run concurrently with writes.
  */
@@ -105,7 +110,7 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
     this.root = root;
     this.options = options;
     this.lifecycle = new StoreLifecycle("LuceneVectorStore (" + root + ")");
-    StoreFiles.initOrCheck(root);
+    int version = StoreFiles.initOrCheck(root);
     Directory lockDir = null;
     org.apache.lucene.store.Lock lock = null;
     try {
@@ -133,6 +138,9 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
             collections.put(name, LuceneCollection.open(p, name, options));
           }
         }
+      }
+      if (version < StoreFiles.VERSION) {
+        StoreFiles.upgrade(root, version);
       }
     } catch (IOException | RuntimeException e) {
       closeQuietly();
@@ -427,9 +435,10 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
     }
 
     /**
-     * Whether HNSW graphs of new collections are built over int8 scalar-quantised vectors (Lucene's
-     * {@code Lucene99HnswScalarQuantizedVectorsFormat}): about 4x less memory for the graph search, a little lower
-     * recall. Raw vectors are kept, so returned scores stay exact. Default false.
+     * Whether HNSW graphs of new collections without an {@code sq_type} are built over 8-bit scalar-quantised
+     * vectors (Lucene's {@code Lucene104HnswScalarQuantizedVectorsFormat}), their candidates re-ranked on the raw
+     * vectors: about 4x less memory for the graph search, a little lower recall. Raw vectors are kept, so returned
+     * scores stay exact. Default false.
      */
     public Builder int8Graphs(boolean int8Graphs) {
       this.int8Graphs = int8Graphs;

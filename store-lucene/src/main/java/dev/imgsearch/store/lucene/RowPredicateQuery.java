@@ -14,6 +14,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.ScorerSupplier;
 import org.apache.lucene.search.TwoPhaseIterator;
 import org.apache.lucene.search.Weight;
 
@@ -56,7 +57,12 @@ final class RowPredicateQuery extends Query {
     Set<String> load = documents.storedFieldsFor(predicate.fields());
     return new ConstantScoreWeight(this, boost) {
       @Override
-      public Scorer scorer(LeafReaderContext context) throws IOException {
+      public ScorerSupplier scorerSupplier(LeafReaderContext context) throws IOException {
+        Scorer scorer = scorerOf(context);
+        return scorer == null ? null : new DefaultScorerSupplier(scorer);
+      }
+
+      private Scorer scorerOf(LeafReaderContext context) throws IOException {
         DocIdSetIterator approximation;
         if (inner == null) {
           approximation = DocIdSetIterator.all(context.reader().maxDoc());
@@ -79,7 +85,7 @@ final class RowPredicateQuery extends Query {
             return 1_000f; // a stored-fields read and decode
           }
         };
-        return new ConstantScoreScorer(this, score(), scoreMode, twoPhase);
+        return new ConstantScoreScorer(score(), scoreMode, twoPhase);
       }
 
       @Override

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * root/
- *   imgsearch-store.json        the marker: {"format": "imgsearch-lucene-store", "version": 1}
+ *   imgsearch-store.json        the marker: {"format": "imgsearch-lucene-store", "version": 2}
  *   imgsearch-store.lock        held (OS file lock) while a LuceneVectorStore has the store open
  *   collections/
  *     NAME/collection.json      the schema (CollectionSpec) and how each vector field is indexed
@@ -38,12 +38,18 @@ import java.util.stream.Stream;
  * </pre>
  */
 final class StoreFiles {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreFiles.class);
   static final String MARKER = "imgsearch-store.json";
   static final String LOCK = "imgsearch-store.lock";
   static final String STORE_FORMAT = "imgsearch-lucene-store";
   static final String COLLECTION_FORMAT = "imgsearch-lucene-collection";
-  /** The layout version this code writes and the newest it reads. */
-  static final int VERSION = 1;
+  /**
+   * The layout version this code writes and the newest it reads: 1 was the store on Lucene 9.x, 2 the store on
+   * Lucene 10.x. Lucene 10 reads the indexes of Lucene 9, so a version-1 store opens as it is; its marker and
+   * collection files are rewritten as version 2 on opening, since the first commit makes the index unreadable to
+   * Lucene 9 (and so to the older store, which then refuses it with a message instead of failing in Lucene).
+   */
+  static final int VERSION = 2;
 
   static final String COLLECTIONS = "collections";
   static final String COLLECTION_FILE = "collection.json";
@@ -62,10 +68,11 @@ final class StoreFiles {
   /**
    * Makes {@code root} a store when it is new or empty, or checks that it is one.
    *
+   * @return the store's format version (an older one is upgraded by {@link #upgrade} once the store is locked)
    * @throws InvalidInputException when it is a file, a directory that is not a store, or a store of a newer
    *     format
    */
-  static void initOrCheck(Path root) {
+  static int initOrCheck(Path root) {
     try {
       if (Files.exists(root) && !Files.isDirectory(root)) {
         throw new InvalidInputException("Store path " + root + " is a file, not a directory; pass a new or empty "
@@ -73,9 +80,9 @@ final class StoreFiles {
       }
       Path marker = root.resolve(MARKER);
       if (Files.exists(marker)) {
-        readVersioned(marker, STORE_FORMAT, "store");
+        JsonObject json = readVersioned(marker, STORE_FORMAT, "store");
         Files.createDirectories(collectionsDir(root));
-        return;
+        return json.get("version").getAsInt();
       }
       if (Files.isDirectory(root) && !isEmpty(root)) {
         throw new InvalidInputException("Directory " + root + " is not an imgsearch Lucene store (it has no " + MARKER
@@ -83,14 +90,27 @@ final class StoreFiles {
             + "existing store.");
       }
       Files.createDirectories(collectionsDir(root));
-      JsonObject json = new JsonObject();
-      json.addProperty("format", STORE_FORMAT);
-      json.addProperty("version", VERSION);
-      writeAtomically(marker, json);
+      writeMarker(marker);
+      return VERSION;
     } catch (IOException e) {
       throw new StoreUnavailableException("Cannot create or read the store at " + root + ": " + e
           + ". Check that the directory is writable and the disk has space.", e);
     }
+  }
+
+  /** Rewrites an older store's marker as the current version (the store is locked, its collections upgraded). */
+  static void upgrade(Path root, int from) throws IOException {
+    LOG.info("Store at {} was written by imgsearch on Lucene 9 (format version {}); it is now format version {} "
+        + "(Lucene 10). Its indexes were read as they are; older imgsearch versions can no longer open it.", root,
+        from, VERSION);
+    writeMarker(root.resolve(MARKER));
+  }
+
+  private static void writeMarker(Path marker) throws IOException {
+    JsonObject json = new JsonObject();
+    json.addProperty("format", STORE_FORMAT);
+    json.addProperty("version", VERSION);
+    writeAtomically(marker, json);
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

@@ -53,8 +53,8 @@ class CollectionFileTest {
     assertThat(read.spec().description()).isEqualTo("all of it");
     assertThat(read.spec().field("a").orElseThrow().index().params().get("M")).isInstanceOf(Long.class);
     assertThat(read.plans()).isEqualTo(plans);
-    assertThat(read.plans().get("a").structure()).isEqualTo(VectorPlan.Structure.HNSW_INT8);
-    assertThat(read.plans().get("b").structure()).isEqualTo(VectorPlan.Structure.HNSW_INT8);
+    assertThat(read.plans().get("a").structure()).isEqualTo(VectorPlan.Structure.HNSW_SQ);
+    assertThat(read.plans().get("b").structure()).isEqualTo(VectorPlan.Structure.HNSW_SQ);
     try (var leftovers = Files.list(dir)) {
       assertThat(leftovers).containsExactly(file); // the temporary file was renamed, not left behind
     }

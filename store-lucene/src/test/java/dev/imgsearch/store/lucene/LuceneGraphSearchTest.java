@@ -1,8 +1,10 @@
 package dev.imgsearch.store.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.FieldType;
@@ -13,8 +15,10 @@ import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +29,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * HNSW collections: recall against exact search, exact scores for what the graph finds, {@code ef}, int8
@@ -230,6 +238,68 @@ class LuceneGraphSearchTest {
     assertThat(best.score()).isEqualTo(truth.score());
   }
 
+  /**
+   * The scalar-quantised graphs (Lucene 10's optimised scalar quantisation, {@code sq_type} SQ8, SQ4, SQ1), with
+   * and without re-ranking on the raw vectors ({@code refine}): recall against exact search, exact scores, and the
+   * format actually written.
+   */
+  @ParameterizedTest
+  @CsvSource({"SQ8, 0.95, 0.9", "SQ4, 0.95, 0.6", "SQ1, 0.75, 0.15"})
+  void quantisedGraphsReachTheirRecallWithExactScores(String sqType, double withRefine, double withoutRefine)
+      throws IOException {
+    List<Row> rows = rows(1, ROWS, DIM);
+    store.createCollection(spec("exact", MetricType.L2, IndexSpec.flat()));
+    store.insert("exact", rows);
+    List<float[]> queries = queries(95, 25);
+    double[] recalls = new double[2];
+    for (boolean refine : new boolean[] {true, false}) {
+      String name = "sq_" + refine;
+      store.createCollection(spec(name, MetricType.L2, IndexSpec.of(IndexType.HNSW,
+          Map.of("M", 16, "efConstruction", 100, "sq_type", sqType, "refine", refine))));
+      store.insert(name, rows);
+      store.compact(name);
+      double recall = recall(name, "exact", queries, 10, Map.of("ef", 100), null);
+      recalls[refine ? 0 : 1] = recall;
+      // Whatever the graph returns is scored exactly: the same numbers as the exact search's for those rows.
+      for (float[] q : queries.subList(0, 5)) {
+        List<Hit> approx = store.search(SearchRequest.builder(name).query(q).topK(10).searchParam("ef", 100).build())
+            .get(0);
+        Map<Object, Float> exactScores = new HashMap<>();
+        store.search(SearchRequest.builder("exact").query(q).topK(ROWS).build()).get(0)
+            .forEach(h -> exactScores.put(h.id(), h.score()));
+        assertThat(approx).hasSize(10);
+        for (Hit h : approx) {
+          assertThat(h.score()).as("%s refine=%s id %s", sqType, refine, h.id()).isEqualTo(exactScores.get(h.id()));
+        }
+        assertThat(approx).extracting(Hit::score).isSortedAccordingTo(Float::compare); // L2: closest first
+      }
+      store.flush(name);
+      try (Directory d = FSDirectory.open(dir.resolve("store/collections/" + name + "/index"));
+          DirectoryReader reader = DirectoryReader.open(d)) {
+        assertThat(reader.leaves()).hasSize(1);
+        assertThat(reader.leaves().get(0).reader().getFieldInfos().fieldInfo("vec")
+            .getAttribute("PerFieldKnnVectorsFormat.format")).isEqualTo("ImgsearchHnswSq104");
+      }
+    }
+    assertThat(recalls[0]).as("%s with re-ranking", sqType).isGreaterThanOrEqualTo(withRefine);
+    assertThat(recalls[1]).as("%s without re-ranking", sqType).isGreaterThanOrEqualTo(withoutRefine)
+        .isLessThanOrEqualTo(recalls[0]);
+    // The search parameter refine overrides the index's: the same graph (deterministic builds), no re-ranking.
+    assertThat(recall("sq_true", "exact", queries, 10, Map.of("ef", 100, "refine", false), null))
+        .isEqualTo(recalls[1]);
+  }
+
+  @Test
+  void unknownQuantisationTypesAreRefusedWithTheAccepted() {
+    assertThatThrownBy(() -> store.createCollection(spec("bad", MetricType.L2,
+        IndexSpec.of(IndexType.HNSW, Map.of("sq_type", "PQ8")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("SQ8 (or SQ6), SQ4, SQ2 or SQ1");
+    assertThatThrownBy(() -> store.createCollection(spec("bad", MetricType.L2,
+        IndexSpec.of(IndexType.HNSW, Map.of("sq_type", "SQ4", "refine", "maybe")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("refine is 'maybe'");
+    assertThat(store.hasCollection("bad")).isFalse();
+  }
+
   @Test
   void filteredGraphSearchIsAsGoodAsUnfiltered() {
     load(MetricType.IP, IndexSpec.hnsw(16, 100), true);
@@ -237,6 +307,8 @@ class LuceneGraphSearchTest {
     // A selective filter (1 row in 10) and a very selective one (a few rows): the pre-filter keeps recall.
     assertThat(recall("graph", "exact", queries, 10, Map.of(), "group == 3")).isGreaterThanOrEqualTo(0.95);
     assertThat(recall("graph", "exact", queries, 10, Map.of(), "group == 3 and id < 60")).isEqualTo(1.0);
+    // A broad filter (half the rows, above VectorSearch.EXACT_FILTER_FRACTION) walks Lucene's filtered graph.
+    assertThat(recall("graph", "exact", queries, 10, Map.of(), "group < 5")).isGreaterThanOrEqualTo(0.95);
   }
 
   @Test
