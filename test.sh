@@ -24,7 +24,7 @@ python=${PYTHON:-python3}
 stamp=.venv/.requirements-test.txt
 if [ ! -x .venv/bin/python ] || ! cmp -s requirements-test.txt "$stamp"; then
   echo "[test.sh] setting up .venv from requirements-test.txt"
-  "$python" -m venv .venv
+  [ -x .venv/bin/python ] || "$python" -m venv .venv   # an existing (or linked) venv is updated in place
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
   cp requirements-test.txt "$stamp"
 fi

@@ -148,7 +148,8 @@ final class WriteStage {
   }
 
   private void refuse(ReadyImage image, InvalidInputException e) {
-    run.failed(image.c, StoreRejection.causeOf(e), StoreRejection.messageOf(e));
+    String vectorField = run.settings.vectorField();
+    run.failed(image.c, StoreRejection.causeOf(e, vectorField), StoreRejection.messageOf(e, vectorField));
   }
 
   /** Deletes rows that held an earlier content of a written path, if they still point at that path. */
