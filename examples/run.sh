@@ -17,6 +17,9 @@ fi
 program=$1
 shift
 
+# A JDK 21+ for the build and the run (tools/jdk21.sh), whatever java is first on the PATH.
+source "$root/tools/jdk21.sh"
+
 target="$root/examples/target"
 classpath_file="$target/classpath.txt"
 stale=no
@@ -34,18 +37,13 @@ fi
 jar=$(ls "$target"/imgsearch-examples-*.jar | grep -v -- '-tests.jar' | head -1)
 
 # -Xss4m: ONNX Runtime 1.29 can crash when a model is loaded on the main thread with the default stack.
-# The embedded store is on Lucene 10, which needs Java 21+; its SIMD code needs the flags of the README ("Lucene, the
-# embedded default"): the vector module and native access, and past Java 27 the feature version it may use.
+# The embedded store is on Lucene 10, which needs Java 21+; its SIMD code needs the flags of the README ("Running: JVM
+# flags"): the vector module and native access, and past Java 27 the feature version it may use.
 java_opts=(-Xss4m --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
-feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-feature=${feature%%.*}
-if [ "${feature:-0}" -lt 21 ]; then
-  echo "examples/run.sh: needs Java 21 or newer on the PATH (found ${feature:-none}); install one (apt-get install openjdk-21-jdk, or Temurin 21+) and put it first on the PATH." >&2
-  exit 1
-fi
+feature=$(jdk_feature "$JAVA_HOME")
 if [ "$feature" -gt 27 ]; then
   java_opts+=("-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion=$feature")
 fi
 # --model efficientnet-lite0 names the model test.sh's set-up converts into the repository's .cache/models.
 export IMGSEARCH_MODELS="${IMGSEARCH_MODELS:-$root/.cache/models}"
-exec java "${java_opts[@]}" ${JAVA_OPTS:-} -cp "$jar:$(cat "$classpath_file")" "dev.imgsearch.examples.$program" "$@"
+exec "$JAVA_HOME/bin/java" "${java_opts[@]}" ${JAVA_OPTS:-} -cp "$jar:$(cat "$classpath_file")" "dev.imgsearch.examples.$program" "$@"

@@ -31,14 +31,7 @@ py="$here/.venv/bin/python"
 [ -f "$data/meta.json" ] || "$py" "$here/data.py" "$data" "$n" "$dim" "$nq"
 
 # A JDK 21+ (Lucene 10): for the Maven wrapper, javac and the Lucene side.
-feature_of() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
-home_feature=$([ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && feature_of "$JAVA_HOME/bin/java" || echo 0)
-if [ "${home_feature:-0}" -lt 21 ]; then
-  JAVA_HOME=$(for j in /usr/lib/jvm/* /opt/java/* /opt/java /usr/local/java/* /usr/local/jdk*; do
-    [ -x "$j/bin/javac" ] && f=$(feature_of "$j/bin/java") && [ "${f:-0}" -ge 21 ] 2>/dev/null && echo "$f $j" || true; done | sort -n | tail -1 | cut -d' ' -f2)
-  [ -n "$JAVA_HOME" ] || { echo "run.sh: needs a JDK 21 or newer (apt-get install openjdk-21-jdk, or Temurin 21+); set JAVA_HOME to it." >&2; exit 1; }
-fi
-export JAVA_HOME
+source "$root/tools/jdk21.sh"
 
 # One reactor run packages core and store-lucene and writes store-lucene's runtime classpath (with core's jar).
 (cd "$root" && ./mvnw -B -ntp -q package dependency:build-classpath -pl store-lucene -am -DskipTests \
@@ -52,9 +45,9 @@ cp="$out/lib/store-lucene:$(sed "s#$core_jar#$out/lib/$(basename "$core_jar")#" 
 
 echo "N=$n dim=$dim queries=$nq M=$m efConstruction=$efc threads=$threads  ($(nproc) cores; $(uptime | sed 's/.*load/load/'))"
 # JAVA: the JVM for the Lucene side (default: JAVA_HOME's). The flags Lucene 10.6 needs for its SIMD code (README,
-# "Lucene, the embedded default"): the vector module and native access; past Java 27 also its upper Java version.
+# "Running: JVM flags"): the vector module and native access; past Java 27 also its upper Java version.
 java="${JAVA:-$JAVA_HOME/bin/java}"
-feature="$(feature_of "$java")"
+feature="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)"
 flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
 if [ "$feature" -gt 27 ]; then flags+=(-Dorg.apache.lucene.vectorization.upperJavaFeatureVersion="$feature"); fi
 # The heap holds the data set (N x DIM floats) and Lucene's RAM buffer.

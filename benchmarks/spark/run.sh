@@ -9,7 +9,7 @@ LARGE=${2:-10000}
 CP="spark/target/test-classes:spark/target/classes:$(cat spark/target/bench.cp)"
 OPENS=$(sed -n '/<spark.moduleOptions>/,/<\/spark.moduleOptions>/p' spark/pom.xml | sed 's/<[^>]*>//g' | tr '\n' ' ')
 JAVA=${SPARK_BENCH_JAVA:-java}
-run() { $JAVA -Xmx3g -Xss4m $OPENS -Dspark.testModels=embedders-onnx/src/test/resources/models \
+run() { SPARK_LOCAL_IP=127.0.0.1 $JAVA -Xmx3g -Xss4m $OPENS -Dspark.testModels=embedders-onnx/src/test/resources/models \
   -cp "$CP" dev.imgsearch.spark.SparkThroughputBench "$1" "$2" "spark/target/bench-images-$1" 2>/dev/null | grep RESULT; }
 run "$SMALL" imageindex
 run "$SMALL" spark

@@ -73,6 +73,44 @@ public record EmbedderSettings(ModelFamily family, ModelSource source, Integer c
     return directory != null && family.hasText() ? directory.recipe().orElse(family.recipe()) : family.recipe();
   }
 
+  /**
+   * The identity of the model a runtime loaded from these files ({@link ModelFingerprint}): the contents of the graph
+   * files (and of their external-data files, {@code <graph>_data} or {@code <graph>.data}, when present) and of the
+   * tokenizer, and the parameters that shape the vectors besides the weights: the family's pooling and image
+   * layout, the recipe, the output names, normalisation and the text context length. The origin is the hub
+   * repository and commit, or the model directory (or file). Computed once, when the model loads; file digests are
+   * cached by path, size and modification time.
+   *
+   * @param graphs the graph files loaded (one or two)
+   * @param tokenizer the tokenizer.json loaded, or null
+   * @param origin where the files came from (see {@link ModelFingerprint#originOf})
+   */
+  public dev.imgsearch.core.embed.ModelIdentity identity(List<Path> graphs, Path tokenizer, ImageRecipe recipe,
+      Path origin) {
+    ModelFingerprint.Builder b = ModelFingerprint.builder().origin(ModelFingerprint.originOf(origin));
+    List<Path> distinct = graphs.stream().distinct().toList();
+    for (int i = 0; i < distinct.size(); i++) {
+      Path graph = distinct.get(i);
+      String role = distinct.size() == 1 ? "graph" : i == 0 ? "image-graph" : "text-graph";
+      b.file(role, graph);
+      for (String suffix : List.of("_data", ".data")) {
+        Path data = graph.resolveSibling(graph.getFileName() + suffix);
+        if (java.nio.file.Files.isRegularFile(data)) {
+          b.file(role + "-data", data);
+        }
+      }
+    }
+    if (tokenizer != null && java.nio.file.Files.isRegularFile(tokenizer)) {
+      b.file("tokenizer", tokenizer);
+      b.parameter("context-length", tokens());
+    }
+    return b.parameter("recipe", recipe.id()).parameter("pooling", family.pooling())
+        .parameter("layout", String.valueOf(layout != null ? layout : family.layout()))
+        .parameter("image-outputs", imageOutputs()).parameter("text-outputs", family.hasText()
+            ? family.textOutputs() : List.of())
+        .parameter("normalize", normalize).build();
+  }
+
   /** How {@code embedImages} decodes and preprocesses for {@code recipe}: the builder's decoder and executor. */
   public ImagePreprocessor preprocessor(ImageRecipe recipe) {
     ImagePreprocessor.Builder b = ImagePreprocessor.builder(recipe);
@@ -137,6 +175,11 @@ public record EmbedderSettings(ModelFamily family, ModelSource source, Integer c
     /** Whether one graph holds both towers. */
     public boolean combined() {
       return image.equals(text);
+    }
+
+    /** Where the files came from: the model directory, else the single model file. */
+    public Path origin() {
+      return directory != null ? directory.root() : image;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.imgsearch.embedders;
 
 import dev.imgsearch.core.ClosedException;
 import dev.imgsearch.core.InvalidInputException;
+import dev.imgsearch.core.embed.ModelIdentity;
 import dev.imgsearch.core.store.MetricType;
 import dev.imgsearch.image.ImagePreprocessor;
 import dev.imgsearch.image.ImageRecipe;
@@ -27,6 +28,7 @@ public abstract class FamilyEmbedder implements PixelEmbedder {
   private final boolean normalize;
   private final Tower<float[]> images;
   private final int dimension;
+  private final ModelIdentity identity;
   private final List<AutoCloseable> resources;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -51,9 +53,18 @@ public abstract class FamilyEmbedder implements PixelEmbedder {
    * @param dimension the vector size
    * @param resources what the embedder owns (sessions, models, predictors, tokenizers), in the order they were
    *     opened; closed in reverse by {@link #close()}, each once
+   * @param identity the model's fingerprint and origin ({@link EmbedderSettings#identity}), or null to identify
+   *     it by its model id only
    */
   public record Loaded(String modelId, ImageRecipe recipe, Tower<float[]> images, int dimension,
-      List<AutoCloseable> resources) {}
+      List<AutoCloseable> resources, ModelIdentity identity) {
+
+    /** What a runtime loaded, identified by its model id only. */
+    public Loaded(String modelId, ImageRecipe recipe, Tower<float[]> images, int dimension,
+        List<AutoCloseable> resources) {
+      this(modelId, recipe, images, dimension, resources, null);
+    }
+  }
 
   /** For the embedders of the runtime modules; closes {@code loaded}'s resources if it throws. */
   protected FamilyEmbedder(EmbedderSettings settings, Loaded loaded) {
@@ -64,6 +75,7 @@ public abstract class FamilyEmbedder implements PixelEmbedder {
     this.normalize = settings.normalize();
     this.images = loaded.images();
     this.dimension = loaded.dimension();
+    this.identity = loaded.identity() != null ? loaded.identity() : ModelIdentity.ofModelId(modelId);
     this.resources = List.copyOf(loaded.resources());
   }
 
@@ -95,6 +107,12 @@ public abstract class FamilyEmbedder implements PixelEmbedder {
   @Override
   public String modelId() {
     return modelId;
+  }
+
+  /** The fingerprint of the model's files and settings, computed when it loaded, and where it came from. */
+  @Override
+  public ModelIdentity identity() {
+    return identity;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.imgsearch.djl;
 
+import dev.imgsearch.core.embed.ModelIdentity;
+import java.nio.file.Path;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
@@ -56,6 +58,8 @@ public final class DjlContrastiveEmbedder extends ContrastiveFamilyEmbedder {
       ZooModel<NDList, NDList> text;
       ModelDirectory dir;
       String modelId;
+      List<Path> graphs;
+      Path origin;
       if (b.modelUrl != null) {
         vision = loadFromUrl(engine, b, owned);
         dir = ModelDirectory.of(vision.getModelPath());
@@ -66,6 +70,8 @@ public final class DjlContrastiveEmbedder extends ContrastiveFamilyEmbedder {
                     + ModelFamily.VISION_GRAPH + " but no " + ModelFamily.TEXT_GRAPH + engine.format().extension()
                     + ". Put both towers (or one combined model) at its top."));
         modelId = settings.source().modelIdOr(b.modelUrl);
+        graphs = Graphs.files(vision, text);
+        origin = dir.root();
       } else {
         ModelFiles files = settings.locate(engine.format(), engine.djlName(), ", or pick the engine whose files the "
             + "directory has (engine(...))");
@@ -73,6 +79,8 @@ public final class DjlContrastiveEmbedder extends ContrastiveFamilyEmbedder {
         text = files.combined() ? vision : keep(Graphs.loadFile(engine, files.text(), b), owned);
         dir = files.directory();
         modelId = files.modelId();
+        graphs = List.of(files.image(), files.text());
+        origin = files.origin();
       }
       boolean combined = vision == text;
       ImageRecipe recipe = settings.recipe(dir);
@@ -93,7 +101,9 @@ public final class DjlContrastiveEmbedder extends ContrastiveFamilyEmbedder {
           .pick(family.textOutputs(), "text", modelId).rows().subList(0, batch.size());
       float scale = settings.logitScaleOr(() -> combined
           ? measureLogitScale(engine, vision, family, tokenizer, recipe, modelId) : 100f);
-      return new Parts(new Loaded(modelId, recipe, imageTower, PixelTranslator.dimension(imageTower, recipe), owned),
+      ModelIdentity identity = graphs.isEmpty() ? null : settings.identity(graphs, dir.tokenizer(), recipe, origin);
+      return new Parts(new Loaded(modelId, recipe, imageTower, PixelTranslator.dimension(imageTower, recipe), owned,
+          identity),
           new LoadedText(tokenizer, textTower, textTower.embed(List.of("")).get(0).length, scale), engine,
           List.of(images, texts));
     });

@@ -1,5 +1,7 @@
 package dev.imgsearch.djl;
 
+import dev.imgsearch.core.embed.ModelIdentity;
+import java.util.List;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.zoo.ZooModel;
 import dev.imgsearch.embedders.EmbedderSettings;
@@ -49,20 +51,23 @@ public final class DjlFeatureEmbedder extends FamilyEmbedder {
       ZooModel<NDList, NDList> model;
       String modelId;
       ImageRecipe recipe = settings.recipe(null);
+      ModelIdentity identity;
       if (b.modelUrl != null) {
         model = keep(Graphs.loadUrl(engine, b.modelUrl, b.modelName, b), owned);
         modelId = settings.source().modelIdOr(b.modelUrl);
+        identity = Graphs.identity(settings, model, recipe, null);
       } else {
         ModelFiles files = settings.locate(engine.format(), engine.djlName(), "");
         model = keep(Graphs.loadFile(engine, files.image(), b), owned);
         modelId = files.modelId();
+        identity = settings.identity(List.of(files.image()), null, recipe, files.origin());
       }
       PixelTranslator translator = new PixelTranslator(engine, family, recipe, settings.layoutOr(null),
           settings.imageInput(), false, settings.imageOutputs());
       var pool = keep(new PredictorPool<>(() -> model.newPredictor(translator), b.maxPredictors,
           family.displayName() + " predictors of " + modelId), owned);
       Tower<float[]> tower = PixelTranslator.tower(pool, settings.imageOutputs(), family.pooling(), modelId);
-      return new Loaded(modelId, recipe, tower, PixelTranslator.dimension(tower, recipe), owned);
+      return new Loaded(modelId, recipe, tower, PixelTranslator.dimension(tower, recipe), owned, identity);
     });
   }
 

@@ -9,6 +9,11 @@ import dev.imgsearch.core.ModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.imgsearch.core.embed.ModelIdentity;
+import dev.imgsearch.embedders.EmbedderSettings;
+import dev.imgsearch.image.ImageRecipe;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +35,30 @@ final class Graphs {
     Criteria.Builder<NDList, NDList> c = criteria(engine, b).optModelPath(file.toAbsolutePath().getParent())
         .optModelName(dot > 0 ? name.substring(0, dot) : name);
     return load(c, file.toString(), engine);
+  }
+
+  /**
+   * The graph files DJL loaded for these models (from a model URL): in each model's folder, the files named like
+   * the model with a TorchScript or ONNX extension; empty when none can be told apart.
+   */
+  static List<Path> files(ZooModel<?, ?>... models) {
+    List<Path> files = new ArrayList<>();
+    for (ZooModel<?, ?> m : models) {
+      Path dir = m.getModelPath();
+      for (String ext : List.of(".pt", ".onnx")) {
+        Path f = dir.resolve(m.getName() + ext);
+        if (Files.isRegularFile(f) && !files.contains(f)) {
+          files.add(f);
+        }
+      }
+    }
+    return files;
+  }
+
+  /** The identity of a model loaded from a URL: its graph files, or its model id only when none is found. */
+  static ModelIdentity identity(EmbedderSettings settings, ZooModel<?, ?> model, ImageRecipe recipe, Path tokenizer) {
+    List<Path> files = files(model);
+    return files.isEmpty() ? null : settings.identity(files, tokenizer, recipe, model.getModelPath());
   }
 
   static ZooModel<NDList, NDList> loadUrl(DjlEngine engine, String url, String modelName, DjlEmbedders.Builder<?> b) {

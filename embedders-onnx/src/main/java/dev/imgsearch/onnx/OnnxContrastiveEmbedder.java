@@ -67,7 +67,9 @@ public final class OnnxContrastiveEmbedder extends ContrastiveFamilyEmbedder {
           blankText);
       TextTower texts = new TextTower(text, tokenizer, family.textOutputs(), blankImage);
       float scale = settings.logitScaleOr(() -> combined ? measureLogitScale(vision, tokenizer, recipe) : 100f);
-      return new Towers(new Loaded(files.modelId(), recipe, images, images.dimension(), owned),
+      return new Towers(new Loaded(files.modelId(), recipe, images, images.dimension(), owned,
+          settings.identity(List.of(files.image(), files.text()), files.directory().tokenizer(), recipe,
+              files.origin())),
           new LoadedText(tokenizer, texts, texts.dimension(), scale));
     });
   }

@@ -1,5 +1,6 @@
 package dev.imgsearch.onnx;
 
+import java.util.List;
 import dev.imgsearch.embedders.EmbedderSettings;
 import dev.imgsearch.embedders.EmbedderSettings.ModelFiles;
 import dev.imgsearch.embedders.FamilyEmbedder;
@@ -37,7 +38,8 @@ public final class OnnxFeatureEmbedder extends FamilyEmbedder {
       OnnxModel model = keep(OnnxModel.load(files.image(), options), owned);
       ImageTower tower = new ImageTower(model, files.recipe(), settings.inputName(), settings.layout(),
           settings.imageOutputs(), settings.family().pooling(), n -> Map.of());
-      return new Loaded(files.modelId(), files.recipe(), tower, tower.dimension(), owned);
+      return new Loaded(files.modelId(), files.recipe(), tower, tower.dimension(), owned,
+          settings.identity(List.of(files.image()), null, files.recipe(), files.origin()));
     });
   }
 }

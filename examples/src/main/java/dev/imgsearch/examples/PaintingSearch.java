@@ -2,7 +2,9 @@ package dev.imgsearch.examples;
 
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.IdStrategy;
 import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexSchema;
 import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.pipeline.Query;
@@ -26,8 +28,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The "Image Search with Milvus" tutorial: torchvision's ResNet50 without its last layer (2048-d) embeds
- * {@code paintings/**}/*.jpg} in batches of 128 with a progress bar into the collection {@code image_search}
- * (id, filepath, embedding; IVF_FLAT, L2, nlist 16384), then each image of {@code test_paintings/**}/*.jpg} finds its
+ * {@code paintings/**}/*.jpg} in batches of 128 with a progress bar into the collection {@code image_search}, with the
+ * tutorial's schema ({@code id} INT64 with auto id, {@code filepath} VARCHAR(200), {@code image_embedding}; IVF_FLAT,
+ * L2, nlist 16384; no other fields, so a re-run skips paths it holds), then each image of {@code test_paintings/**}/*.jpg} finds its
  * top 3 (nprobe 128), and {@code search_result.png} shows one row per test image: the image with the search time,
  * then its hits with their distances.
  */
@@ -41,6 +44,10 @@ public final class PaintingSearch extends ExampleCommand {
   static final int BATCH_SIZE = 128;
   static final int NLIST = 16384;
   static final int NPROBE = 128;
+  static final int TOP_K = 3;
+  /** The tutorial's fields: FieldSchema('id', INT64, auto_id=True), 'filepath' VARCHAR(200), 'image_embedding'. */
+  static final IndexSchema SCHEMA = IndexSchema.builder().idField("id").pathField("filepath", 200)
+      .vectorField("image_embedding").bookkeeping(false).dynamicFields(false).build();
 
   @Mixin ModelOptions model = new ModelOptions();
   @Mixin StoreOptions store = new StoreOptions();
@@ -87,9 +94,10 @@ public final class PaintingSearch extends ExampleCommand {
       boolean dropped = ImageIndex.drop(vectors, COLLECTION_NAME);
       out().printf("Dropped the previous collection %s: %s%n", COLLECTION_NAME, dropped);
       try (ImageIndex index = ImageIndex.builder().embedder(resnet).store(vectors).collection(COLLECTION_NAME)
-          .vectorIndex(IndexSpec.ivfFlat(NLIST)).batchSize(BATCH_SIZE).build()) {
-        out().printf("Created %s: id, path (the filepath), vector (%d-d, %s, IVF_FLAT nlist %d)%n", COLLECTION_NAME,
-            resnet.dimension(), resnet.metric(), NLIST);
+          .idStrategy(IdStrategy.AUTO).schema(SCHEMA).vectorIndex(IndexSpec.ivfFlat(NLIST)).batchSize(BATCH_SIZE)
+          .build()) {
+        out().printf("Created %s: id (auto id), filepath, image_embedding (%d-d, %s, IVF_FLAT nlist %d)%n",
+            COLLECTION_NAME, resnet.dimension(), resnet.metric(), NLIST);
 
         section("Insert the data");
         IndexReport report;

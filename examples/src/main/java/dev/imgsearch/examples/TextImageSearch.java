@@ -1,7 +1,9 @@
 package dev.imgsearch.examples;
 
 import dev.imgsearch.pipeline.ImageHit;
+import dev.imgsearch.pipeline.IdStrategy;
 import dev.imgsearch.pipeline.ImageIndex;
+import dev.imgsearch.pipeline.IndexSchema;
 import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.pipeline.Query;
@@ -18,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The "Text to Image Search with Milvus" tutorial: OpenAI CLIP ViT-B/32 embeds every image of {@code images_folder/train}
- * into the collection {@code image_collection} (COSINE; the seed's auto id and dynamic {@code filepath} are the
- * index's deterministic id and {@code path} field), then the text "a white dog" finds the top 10, shown as a 5 x 2
- * grid of 150 px tiles.
+ * into the collection {@code image_collection} in the tutorial's own shape (pymilvus's quick setup: INT64 {@code id}
+ * with auto id, {@code vector}, COSINE, the path in the dynamic field {@code filepath}), so the tutorial's Python
+ * search code reads what this program wrote, and the other way round; then the text "a white dog" finds the top 10,
+ * shown as a 5 x 2 grid of 150 px tiles.
  */
 @Command(name = "TextImageSearch", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Text-to-image search with CLIP (walkthrough 003): index a folder, search it with a sentence, "
@@ -28,6 +31,8 @@ import picocli.CommandLine.Option;
         "Default model: " + Models.CLIP + "."})
 public final class TextImageSearch extends ExampleCommand {
   static final String COLLECTION = "image_collection";
+  /** The tutorial's dynamic field for the image's path. */
+  static final String FILEPATH = "filepath";
 
   @Mixin ModelOptions model = new ModelOptions();
   @Mixin StoreOptions store = new StoreOptions();
@@ -64,7 +69,10 @@ public final class TextImageSearch extends ExampleCommand {
           store.describe());
       // Drop the collection if it already exists, as the walkthrough does, then create it.
       ImageIndex.drop(vectors, COLLECTION);
-      try (ImageIndex index = ImageIndex.builder().embedder(clip).store(vectors).collection(COLLECTION).build()) {
+      // The tutorial's create_collection(collection_name, dimension=512, auto_id=True, enable_dynamic_field=True),
+      // with rows {"vector": ..., "filepath": ...}.
+      try (ImageIndex index = ImageIndex.builder().embedder(clip).store(vectors).collection(COLLECTION)
+          .idStrategy(IdStrategy.AUTO).schema(IndexSchema.milvusQuickSetup(FILEPATH)).build()) {
         IndexReport report;
         try (ProgressBarListener bar = new ProgressBarListener("Embedding", err())) {
           report = index.index(IndexSource.directory(images).build(), bar);

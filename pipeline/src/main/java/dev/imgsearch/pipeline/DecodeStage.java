@@ -113,8 +113,8 @@ final class DecodeStage {
    * Under content ids, whether the stored row for these bytes belongs to another file that still holds them
    * (an identical copy): then this file is a duplicate and the row stays as it is.
    */
-  private static boolean isIntactCopy(Row row, Candidate c) {
-    Object p = row.get(IndexFields.PATH);
+  private boolean isIntactCopy(Row row, Candidate c) {
+    Object p = row.get(run.settings.pathField());
     if (!(p instanceof String other) || other.isEmpty() || other.equals(c.pathField)) {
       return false;
     }
@@ -128,7 +128,9 @@ final class DecodeStage {
   }
 
   private float[] storedVector(Row row) {
-    List<Row> rows = run.store().get(run.collection(), List.of(row.get(IndexFields.ID)), List.of(IndexFields.VECTOR));
-    return rows.isEmpty() ? null : rows.get(0).vector(IndexFields.VECTOR);
+    String vectorField = run.settings.vectorField();
+    List<Row> rows = run.store().get(run.collection(), List.of(row.get(run.settings.idField())),
+        List.of(vectorField));
+    return rows.isEmpty() ? null : rows.get(0).vector(vectorField);
   }
 }

@@ -31,10 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>The collection.</b> Building creates the collection when it is missing, with the fields of
  * {@link IndexFields} (a VARCHAR id, path, source, size, modification time, content hash, the vector with the
- * embedder's dimension and metric) and dynamic fields for user metadata; an existing one is checked. An
- * {@linkplain IndexManifest index manifest} recorded beside the collection names the model, dimension, metric,
- * preprocessing and id strategy; opening a collection made with another model fails with a
- * {@link SchemaException} instead of mixing vectors that cannot be compared.
+ * embedder's dimension and metric) and dynamic fields for user metadata, or in another shape
+ * ({@link Builder#schema(IndexSchema)}, {@link Builder#idStrategy(IdStrategy)}: the Python tutorials' collections
+ * with server-generated ids and a {@code filepath} field); an existing one is checked. An
+ * {@linkplain IndexManifest index manifest} kept with the collection (its property {@code imgsearch.manifest})
+ * records the model's {@linkplain dev.imgsearch.core.embed.Embedder#identity() fingerprint} and origin, the
+ * dimension, metric, preprocessing, id strategy and field names. Opening the collection with another model (other
+ * weights, even under the same name) fails with a {@link SchemaException} naming both models instead of mixing
+ * vectors that cannot be compared; the same weights from another folder, hub repository or cache open it. A
+ * collection that ImageIndex did not make (e.g. by a Python tutorial) is opened with {@link Builder#adopt()}; see
+ * {@link IndexSchema} for what re-runs can do on it.
  *
  * <p><b>Indexing</b> ({@link #index}) decodes and preprocesses on a pool of threads, embeds in batches and upserts
  * in batches, with bounded memory; ids are deterministic ({@link IdStrategy}), so a second run skips what is up
@@ -58,8 +64,11 @@ public final class ImageIndex implements AutoCloseable {
   private volatile boolean closed;
 
   private ImageIndex(Builder b) {
-    this.settings = IndexSettings.of(b);
-    this.manifest = IndexCollections.open(settings, b.vectorIndex);
+    IndexSettings wanted = IndexSettings.of(b);
+    IndexCollections.Opened opened = IndexCollections.open(wanted, b.vectorIndex, b.idStrategySet, b.schemaSet,
+        b.adopt);
+    this.settings = wanted.opened(opened.manifest().idStrategy(), opened.schema());
+    this.manifest = opened.manifest();
     this.searcher = new IndexSearcher(settings);
   }
 
@@ -68,9 +77,9 @@ public final class ImageIndex implements AutoCloseable {
     return new Builder();
   }
 
-  /** The schema ImageIndex gives a new collection. */
+  /** The schema ImageIndex gives a new collection with the standard fields and path ids. */
   static CollectionSpec spec(String collection, PixelEmbedder embedder, IndexSpec vectorIndex) {
-    return IndexCollections.spec(collection, embedder, vectorIndex);
+    return IndexCollections.spec(collection, embedder, IndexSchema.standard(), IdStrategy.PATH, vectorIndex);
   }
 
   /**
@@ -101,6 +110,17 @@ public final class ImageIndex implements AutoCloseable {
   public IndexReport index(IndexSource source, IndexListener listener) {
     Objects.requireNonNull(source, "source");
     checkOpen();
+    if (source.sync() && !settings.schema().bookkeeping()) {
+      throw new InvalidInputException("Collection '" + settings.collection() + "' keeps no source field in its rows "
+          + "(its schema has no bookkeeping fields, as a collection made by a Python tutorial), so a sync cannot "
+          + "tell which rows this source wrote. Index without sync(), or into a collection with the standard "
+          + "schema.");
+    }
+    if (source instanceof RecordSource && settings.idStrategy() == IdStrategy.AUTO) {
+      throw new InvalidInputException("Collection '" + settings.collection() + "' has server-generated ids "
+          + "(IdStrategy.AUTO), so records cannot be stored under their own ids. Index files (a directory or a "
+          + "path list) into it, or records into a collection with IdStrategy.PATH.");
+    }
     runLock.lock();
     try {
       checkOpen();
@@ -186,6 +206,11 @@ public final class ImageIndex implements AutoCloseable {
     return settings.idStrategy();
   }
 
+  /** The collection's field names and shape, as opened (an adopted collection's rows may lack bookkeeping). */
+  public IndexSchema schema() {
+    return settings.schema();
+  }
+
   /** The settings the index and its runs work with. */
   IndexSettings settings() {
     return settings;
@@ -223,6 +248,10 @@ public final class ImageIndex implements AutoCloseable {
     String collection;
     ImageDecoder decoder = ImageDecoder.standard();
     IdStrategy idStrategy = IdStrategy.PATH;
+    boolean idStrategySet;
+    IndexSchema schema = IndexSchema.standard();
+    boolean schemaSet;
+    boolean adopt;
     IndexSpec vectorIndex = IndexSpec.autoIndex();
     int batchSize = 32;
     int upsertBatchSize = 256;
@@ -269,9 +298,38 @@ public final class ImageIndex implements AutoCloseable {
       return this;
     }
 
-    /** How ids are derived from files (default {@link IdStrategy#PATH}); recorded in the manifest. */
+    /**
+     * How ids are derived from files (default {@link IdStrategy#PATH} for a new collection; an existing one keeps
+     * what its manifest records, or {@link IdStrategy#AUTO} when it has INT64 auto ids); recorded in the manifest.
+     */
     public Builder idStrategy(IdStrategy idStrategy) {
       this.idStrategy = Objects.requireNonNull(idStrategy, "idStrategy");
+      this.idStrategySet = true;
+      return this;
+    }
+
+    /**
+     * The collection's field names and shape (default {@link IndexSchema#standard()} for a new collection; an
+     * existing one keeps what its manifest records). Use {@link IndexSchema#milvusQuickSetup(String)} or
+     * {@link IndexSchema#builder()} to write, or to {@linkplain #adopt() adopt}, a collection in a tutorial's shape.
+     */
+    public Builder schema(IndexSchema schema) {
+      this.schema = Objects.requireNonNull(schema, "schema");
+      this.schemaSet = true;
+      return this;
+    }
+
+    /**
+     * Adopts an existing collection that ImageIndex did not make, such as one a Python tutorial filled: its rows
+     * are trusted to hold vectors of this builder's embedder (nothing can check that), and a manifest recording
+     * the embedder's fingerprint is added to the collection's properties, so that from then on another model is
+     * refused. Name its fields with {@link #schema}. An adopted collection is searched by text and by image like
+     * any other; what re-runs can do depends on its rows (see {@link IndexSchema}: without the bookkeeping fields, a
+     * file whose path has a row is skipped even if it changed, and sync is refused). Also accepts once a manifest
+     * written before fingerprints whose model id differs (the same weights under another name).
+     */
+    public Builder adopt() {
+      this.adopt = true;
       return this;
     }
 

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The row rules of {@link ImageIndex}, for engines that index outside it (such as imgsearch-spark) and must write
  * the very rows it writes: the normal forms of paths and ids, the content hash, the checks of ids and metadata,
- * the up-to-date tests, the row itself and the collection's schema. Every method delegates to the code
+ * the up-to-date tests, the row itself and the collection's schema, for the standard schema
+ * ({@link IndexSchema#standard()}, {@link IdStrategy#PATH} or {@link IdStrategy#CONTENT} ids). Every method delegates to the code
  * {@link ImageIndex} runs, so the two cannot drift apart.
  *
  * <p>To create or check a collection (schema and {@linkplain IndexManifest manifest}), build an
@@ -40,12 +41,12 @@ public final class ImageRows {
 
   /** Checks user metadata as {@link ImageIndex} does: null when storable, else what is wrong and what to do. */
   public static String checkMetadata(Map<String, Object> metadata) {
-    return RowValues.checkMetadata(metadata);
+    return RowValues.checkMetadata(metadata, IndexFields.RESERVED);
   }
 
   /** Checks an id and a path against the schema's lengths: null when they fit, else what to do. */
   public static String checkLengths(String id, String path) {
-    return RowValues.checkLengths(id, path);
+    return RowValues.checkLengths(id, path, IndexSchema.standard());
   }
 
   /** Equality of stored values as {@link ImageIndex} compares them (numbers by value, maps and lists deeply). */
@@ -62,12 +63,12 @@ public final class ImageRows {
   /** Whether a stored row has this path, source and user metadata. */
   public static boolean sameAttributes(Row stored, String path, String source, Map<String, Object> metadata) {
     Candidate c = new Candidate(path, null, null, path, source, 0, 0, metadata, null);
-    return RowValues.sameAttributes(stored, c);
+    return RowValues.sameAttributes(stored, c, IndexFields.PATH, IndexFields.RESERVED);
   }
 
   /** The user metadata of a stored row: every field that {@link IndexFields} does not reserve. */
   public static Map<String, Object> metadataOf(Row stored) {
-    return RowValues.metadataOf(stored);
+    return RowValues.metadataOf(stored, IndexFields.RESERVED);
   }
 
   /** The decoder's message for a report: without the input's name, which the report names itself. */

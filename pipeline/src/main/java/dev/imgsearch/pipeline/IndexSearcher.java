@@ -51,7 +51,10 @@ final class IndexSearcher {
       }
     }
     Set<String> outputs = new LinkedHashSet<>(query.outputFields());
-    outputs.add(IndexFields.PATH);
+    outputs.add(settings.pathField());
+    if (!settings.schema().bookkeeping()) {
+      queryHash = null; // rows have no content hash: the query image is found by path or by its vector
+    }
     if (queryHash != null) {
       outputs.add(IndexFields.CONTENT_HASH);
     }
@@ -59,7 +62,7 @@ final class IndexSearcher {
     int fetch = Math.min(SearchRequest.MAX_TOP_K, query.topK() + (query.excludeQueryImage() ? EXCLUDE_SLACK : 0));
     List<Hit> kept;
     while (true) {
-      SearchRequest.Builder req = SearchRequest.builder(settings.collection()).vectorField(IndexFields.VECTOR)
+      SearchRequest.Builder req = SearchRequest.builder(settings.collection()).vectorField(settings.vectorField())
           .query(q).topK(fetch).filter(query.filter()).outputFields(new ArrayList<>(outputs));
       query.searchParams().forEach(req::searchParam);
       List<Hit> hits = settings.store().search(req.build()).get(0);
@@ -77,9 +80,13 @@ final class IndexSearcher {
     return relevant(query, kept);
   }
 
-  private static boolean isQueryImage(Hit h, String hash, String path, double selfScore) {
+  private boolean isQueryImage(Hit h, String hash, String path, double selfScore) {
     if (hash != null) {
-      return hash.equals(h.field(IndexFields.CONTENT_HASH)) || (path != null && path.equals(h.field(IndexFields.PATH)));
+      return hash.equals(h.field(IndexFields.CONTENT_HASH))
+          || (path != null && path.equals(h.field(settings.pathField())));
+    }
+    if (path != null && path.equals(h.field(settings.pathField()))) {
+      return true;
     }
     // A decoded image: the query is in the index when a hit has exactly its vector.
     return Math.abs(h.score() - selfScore) <= 1e-5 * Math.max(1, Math.abs(selfScore));
@@ -110,7 +117,7 @@ final class IndexSearcher {
           fields.put(k, v);
         }
       });
-      Object path = h.field(IndexFields.PATH);
+      Object path = h.field(settings.pathField());
       out.add(new ImageHit(String.valueOf(h.id()), path instanceof String p && !p.isEmpty() ? p : null, h.score(),
           metric, fields));
       if (out.size() == query.topK()) {
@@ -161,12 +168,13 @@ final class IndexSearcher {
   /** See {@link ImageIndex#classifyIndexed}. */
   List<LabelProbability> classifyIndexed(String id, List<String> labels, String template) {
     ZeroShotClassifier classifier = ZeroShotClassifier.of(multimodal(), labels, template);
-    List<Row> rows = settings.store().get(settings.collection(), List.of(id), List.of(IndexFields.VECTOR));
+    List<Row> rows = settings.store().get(settings.collection(), List.of(settings.key(id)),
+        List.of(settings.vectorField()));
     if (rows.isEmpty()) {
       throw new InvalidInputException("No image with id '" + id + "' in collection '" + settings.collection()
           + "'; pass the id of an indexed image (ImageHit.id()).");
     }
-    return classifier.classify(rows.get(0).vector(IndexFields.VECTOR));
+    return classifier.classify(rows.get(0).vector(settings.vectorField()));
   }
 
   private MultimodalEmbedder multimodal() {

@@ -6,7 +6,10 @@ import dev.imgsearch.image.ImageDecoder;
 import dev.imgsearch.image.ImagePreprocessor;
 import dev.imgsearch.image.PixelEmbedder;
 import java.time.Duration;
+import dev.imgsearch.core.store.Row;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything an {@link ImageIndex} and its runs work with, fixed when the index is built: a snapshot of the
@@ -21,21 +24,22 @@ import java.util.Objects;
  *     draft decoding when the builder asked for it
  */
 record IndexSettings(VectorStore store, String collection, PixelEmbedder embedder, ImageDecoder decoder,
-    IdStrategy idStrategy, int batchSize, int upsertBatchSize, int maxInFlight, Duration flushInterval,
-    IndexExecutors executors, ImagePreprocessor preprocessor) {
+    IdStrategy idStrategy, IndexSchema schema, int batchSize, int upsertBatchSize, int maxInFlight,
+    Duration flushInterval, IndexExecutors executors, ImagePreprocessor preprocessor) {
 
   /** Settings with the exact preprocessing (no draft decoding). */
   IndexSettings(VectorStore store, String collection, PixelEmbedder embedder, ImageDecoder decoder,
-      IdStrategy idStrategy, int batchSize, int upsertBatchSize, int maxInFlight, Duration flushInterval,
-      IndexExecutors executors) {
-    this(store, collection, embedder, decoder, idStrategy, batchSize, upsertBatchSize, maxInFlight, flushInterval,
-        executors, ImagePreprocessor.builder(embedder.recipe()).decoder(decoder).build());
+      IdStrategy idStrategy, IndexSchema schema, int batchSize, int upsertBatchSize, int maxInFlight,
+      Duration flushInterval, IndexExecutors executors) {
+    this(store, collection, embedder, decoder, idStrategy, schema, batchSize, upsertBatchSize, maxInFlight,
+        flushInterval, executors, ImagePreprocessor.builder(embedder.recipe()).decoder(decoder).build());
   }
 
   IndexSettings {
     // store, collection and embedder are checked by of(...), with the builder's words.
     Objects.requireNonNull(decoder, "decoder");
     Objects.requireNonNull(idStrategy, "idStrategy");
+    Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(flushInterval, "flushInterval: pass a duration to flushInterval(...)");
     Objects.requireNonNull(executors, "executors");
     Objects.requireNonNull(preprocessor, "preprocessor");
@@ -61,9 +65,67 @@ record IndexSettings(VectorStore store, String collection, PixelEmbedder embedde
     int batchSize = positive("batchSize", b.batchSize);
     int parallelism = positive("parallelism", b.parallelism);
     int maxInFlight = b.maxInFlight > 0 ? Math.max(b.maxInFlight, batchSize) : 2 * batchSize + 2 * parallelism;
-    return new IndexSettings(store, collection, embedder, b.decoder, b.idStrategy, batchSize, b.upsertBatchSize,
-        maxInFlight, b.flushInterval, new IndexExecutors(collection, parallelism),
+    return new IndexSettings(store, collection, embedder, b.decoder, b.idStrategy, b.schema, batchSize,
+        b.upsertBatchSize, maxInFlight, b.flushInterval, new IndexExecutors(collection, parallelism),
         ImagePreprocessor.builder(embedder.recipe()).decoder(b.decoder).draft(b.draftDecoding).build());
+  }
+
+  /** These settings with the id strategy and schema of the collection as it was opened. */
+  IndexSettings opened(IdStrategy ids, IndexSchema openedSchema) {
+    return new IndexSettings(store, collection, embedder, decoder, ids, openedSchema, batchSize, upsertBatchSize,
+        maxInFlight, flushInterval, executors, preprocessor);
+  }
+
+  /** The primary key's name. */
+  String idField() {
+    return schema.idField();
+  }
+
+  /** The path field's name. */
+  String pathField() {
+    return schema.pathField();
+  }
+
+  /** The vector field's name. */
+  String vectorField() {
+    return schema.vectorField();
+  }
+
+  /** A stored row's primary key as the String ids of a run use it. */
+  String idOf(Row row) {
+    Object id = row.get(schema.idField());
+    return id == null ? null : String.valueOf(id);
+  }
+
+  /** A run's String id as the store's key: a Long for {@link IdStrategy#AUTO}, else the String. */
+  Object key(String id) {
+    if (idStrategy != IdStrategy.AUTO) {
+      return id;
+    }
+    try {
+      return Long.valueOf(id);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("Collection '" + collection + "' has server-generated INT64 ids, so '" + id
+          + "' is no id of it; pass the number ImageHit.id() gave.");
+    }
+  }
+
+  /** Keys of several ids. */
+  List<Object> keys(java.util.Collection<String> ids) {
+    List<Object> keys = new java.util.ArrayList<>(ids.size());
+    for (String id : ids) {
+      keys.add(key(id));
+    }
+    return keys;
+  }
+
+  /** The field names user metadata may not use: the schema's and {@link IndexFields#RESERVED}. */
+  Set<String> reserved() {
+    Set<String> r = new java.util.HashSet<>(IndexFields.RESERVED);
+    r.add(schema.idField());
+    r.add(schema.pathField());
+    r.add(schema.vectorField());
+    return r;
   }
 
   private static int positive(String name, int value) {

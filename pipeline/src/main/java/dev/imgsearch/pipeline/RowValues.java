@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Checks and compares the values ImageIndex writes. */
 final class RowValues {
@@ -20,11 +21,11 @@ final class RowValues {
    *
    * @return null when valid, else what is wrong and what to do
    */
-  static String checkMetadata(Map<String, Object> metadata) {
+  static String checkMetadata(Map<String, Object> metadata, Set<String> reserved) {
     for (Map.Entry<String, Object> e : metadata.entrySet()) {
       String name = e.getKey();
-      if (IndexFields.RESERVED.contains(name)) {
-        return "metadata field '" + name + "' is reserved by ImageIndex (" + IndexFields.RESERVED
+      if (reserved.contains(name)) {
+        return "metadata field '" + name + "' is reserved by ImageIndex (" + new java.util.TreeSet<>(reserved)
             + "); rename it.";
       }
       try {
@@ -37,13 +38,15 @@ final class RowValues {
   }
 
   /** Checks the id and path lengths against the schema; null when they fit. */
-  static String checkLengths(String id, String path) {
+  static String checkLengths(String id, String path, IndexSchema schema) {
+    int pathMax = schema.dynamicPath() ? IndexFields.PATH_MAX_LENGTH : schema.pathMaxLength();
     if (utf8(id) > IndexFields.ID_MAX_LENGTH) {
       return "its id is longer than " + IndexFields.ID_MAX_LENGTH + " bytes; use IdStrategy.CONTENT or shorter "
           + "paths.";
     }
-    if (utf8(path) > IndexFields.PATH_MAX_LENGTH) {
-      return "its path is longer than " + IndexFields.PATH_MAX_LENGTH + " bytes; move it to a shorter path.";
+    if (utf8(path) > pathMax) {
+      return "its path is longer than " + pathMax + " bytes, the length of field '" + schema.pathField()
+          + "'; move it to a shorter path.";
     }
     return null;
   }
@@ -53,10 +56,10 @@ final class RowValues {
   }
 
   /** The user metadata of a stored row: every field that is not reserved. */
-  static Map<String, Object> metadataOf(Row row) {
+  static Map<String, Object> metadataOf(Row row, Set<String> reserved) {
     Map<String, Object> m = new LinkedHashMap<>();
     row.asMap().forEach((k, v) -> {
-      if (!IndexFields.RESERVED.contains(k)) {
+      if (!reserved.contains(k)) {
         m.put(k, v);
       }
     });
@@ -64,9 +67,22 @@ final class RowValues {
   }
 
   /** Whether a stored row has this path, source and metadata. */
-  static boolean sameAttributes(Row row, Candidate c) {
-    return c.pathField.equals(row.get(IndexFields.PATH)) && c.source.equals(row.get(IndexFields.SOURCE))
-        && same(metadataOf(row), c.metadata);
+  static boolean sameAttributes(Row row, Candidate c, IndexSettings settings) {
+    return sameAttributes(row, c, settings.pathField(), settings.reserved());
+  }
+
+  /** Whether a stored row has this path (in {@code pathField}), source and metadata. */
+  static boolean sameAttributes(Row row, Candidate c, String pathField, Set<String> reserved) {
+    return c.pathField.equals(row.get(pathField)) && c.source.equals(row.get(IndexFields.SOURCE))
+        && same(metadataOf(row, reserved), c.metadata);
+  }
+
+  /**
+   * Whether a stored row has no bookkeeping (no content hash): a row written without it, or by another program
+   * into an adopted collection. Such a row says nothing of the file's bytes.
+   */
+  static boolean pathOnly(Row row) {
+    return row.get(IndexFields.CONTENT_HASH) == null;
   }
 
   /** Whether a stored row describes this file's current bytes by size and modification time. */

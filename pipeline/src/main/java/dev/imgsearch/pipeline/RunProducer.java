@@ -59,9 +59,9 @@ final class RunProducer {
         return;
       }
       if (c.failCause == null) {
-        String problem = RowValues.checkMetadata(c.metadata);
+        String problem = RowValues.checkMetadata(c.metadata, run.settings.reserved());
         if (problem == null) {
-          problem = RowValues.checkLengths(c.id == null ? "" : c.id, c.pathField);
+          problem = RowValues.checkLengths(c.id == null ? "" : c.id, c.pathField, run.settings.schema());
         }
         if (problem != null) {
           c.failed(IndexFailure.Cause.INVALID_METADATA, problem);
@@ -87,6 +87,7 @@ final class RunProducer {
         ids.add(c.id);
       } else {
         paths.add(c.pathField);
+        paths.addAll(aliases(c));
       }
       if (c.file == null && c.bytes != null) {
         c.hash = IndexRun.sha256(c.bytes);
@@ -94,8 +95,8 @@ final class RunProducer {
     }
     if (!ids.isEmpty()) {
       Map<String, Row> byId = new HashMap<>();
-      for (Row r : run.store().get(run.collection(), ids, List.of("*"))) {
-        byId.put((String) r.get(IndexFields.ID), r);
+      for (Row r : run.store().get(run.collection(), run.settings.keys(ids), List.of("*"))) {
+        byId.put(run.settings.idOf(r), r);
       }
       for (Candidate c : batch) {
         if (c.id != null) {
@@ -108,22 +109,30 @@ final class RunProducer {
     }
   }
 
-  /** Under content ids: the row at a file's path that holds its current bytes, and the stale ones. */
+  /**
+   * Under content or server-generated ids: the row at a file's path that holds its current bytes (or, for a row
+   * without bookkeeping, any row at its path), and the stale ones.
+   */
   private void lookupByPath(List<Candidate> batch, List<String> paths) {
     Map<String, List<Row>> byPath = new HashMap<>();
     for (Row r : run.store().query(QueryRequest.builder(run.collection())
-        .filter(StoreFilters.in(IndexFields.PATH, paths)).outputFields("*").limit(QueryRequest.MAX_WINDOW).build())) {
-      byPath.computeIfAbsent((String) r.get(IndexFields.PATH), k -> new ArrayList<>()).add(r);
+        .filter(StoreFilters.in(run.settings.pathField(), paths)).outputFields("*").limit(QueryRequest.MAX_WINDOW)
+        .build())) {
+      byPath.computeIfAbsent(String.valueOf(r.get(run.settings.pathField())), k -> new ArrayList<>()).add(r);
     }
     for (Candidate c : batch) {
       if (c.id == null) {
         List<String> stale = new ArrayList<>();
-        for (Row r : byPath.getOrDefault(c.pathField, List.of())) {
-          if (RowValues.sameFile(r, c) && RowValues.sameAttributes(r, c)) {
+        List<Row> atPath = new ArrayList<>(byPath.getOrDefault(c.pathField, List.of()));
+        for (String alias : aliases(c)) {
+          atPath.addAll(byPath.getOrDefault(alias, List.of()));
+        }
+        for (Row r : atPath) {
+          if (RowValues.pathOnly(r) || (RowValues.sameFile(r, c) && RowValues.sameAttributes(r, c, run.settings))) {
             c.existing = r;
-            c.id = (String) r.get(IndexFields.ID);
+            c.id = run.settings.idOf(r);
           } else {
-            stale.add((String) r.get(IndexFields.ID));
+            stale.add(run.settings.idOf(r));
           }
         }
         c.staleIds = stale;
@@ -131,19 +140,44 @@ final class RunProducer {
     }
   }
 
+  /**
+   * Under server-generated ids, the other forms a file's path may have been stored in by another program: relative
+   * to the working directory, as the Python tutorials' {@code glob("./images_folder/...")} stores them
+   * ({@code ./a/b.jpg} and {@code a/b.jpg}). Empty for other ids, records and files outside the working directory.
+   */
+  private List<String> aliases(Candidate c) {
+    if (run.settings.idStrategy() != IdStrategy.AUTO || c.file == null) {
+      return List.of();
+    }
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    java.nio.file.Path file = c.file.toAbsolutePath().normalize();
+    if (!file.startsWith(cwd) || file.equals(cwd)) {
+      return List.of();
+    }
+    String relative = cwd.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    return List.of("./" + relative, relative);
+  }
+
   /** What a candidate needs, or null when it is up to date (then it is counted here). */
   private DecodeStage.Work decide(Candidate c) {
     Row ex = c.existing;
     if (c.id == null) {
-      return DecodeStage.Work.CHECK_CONTENT; // content ids: no row at this path is up to date
+      // content ids: no row at this path is up to date; server ids: a new row
+      return run.settings.idStrategy() == IdStrategy.AUTO ? DecodeStage.Work.EMBED : DecodeStage.Work.CHECK_CONTENT;
     }
     if (ex == null) {
       return run.settings.idStrategy() == IdStrategy.CONTENT && c.file != null ? DecodeStage.Work.CHECK_CONTENT
           : DecodeStage.Work.EMBED;
     }
+    if (RowValues.pathOnly(ex)) {
+      // A row without bookkeeping (an adopted collection's): nothing tells whether the file changed.
+      run.markSeen(c.id);
+      run.progress.unchanged(1);
+      return null;
+    }
     boolean sameBytes = c.file != null ? RowValues.sameFile(ex, c) : c.hash.equals(ex.get(IndexFields.CONTENT_HASH));
     if (sameBytes) {
-      if (RowValues.sameAttributes(ex, c)) {
+      if (RowValues.sameAttributes(ex, c, run.settings)) {
         run.markSeen(c.id);
         run.progress.unchanged(1);
         return null;

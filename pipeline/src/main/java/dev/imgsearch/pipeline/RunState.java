@@ -136,7 +136,7 @@ final class RunState {
   /** Reports a failed image; keeps whatever rows it had (a sync must not remove them). */
   void failed(Candidate c, IndexFailure.Cause cause, String message) {
     if (c.existing != null) {
-      markSeen((String) c.existing.get(IndexFields.ID));
+      markSeen(settings.idOf(c.existing));
     }
     markSeen(c.id);
     for (String stale : c.staleIds) {

@@ -14,7 +14,7 @@ final class StoreFilters {
   }
 
   /** {@code sourceField == key and idField > after} (without the second part when {@code after} is null). */
-  static Filter sourceAfter(String sourceField, String key, String idField, String after) {
+  static Filter sourceAfter(String sourceField, String key, String idField, Object after) {
     Filter source = Filters.eq(sourceField, key);
     return after == null ? source : Filters.and(source, Filters.gt(idField, after));
   }

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 final class StoreRejection {
   /** "Row N " and, as the shared store checks write it, "of the batch for collection '...' ". */
   private static final Pattern ROW = Pattern.compile("^Row (\\d{1,9}) (?:of the batch for collection '[^']*' )?");
-  private static final Pattern VECTOR_FIELD = Pattern.compile("(?i)\\bfield '" + IndexFields.VECTOR + "'");
 
   private StoreRejection() {}
 
@@ -29,7 +28,13 @@ final class StoreRejection {
 
   /** Whether the store refused the vector (wrong dimension, not finite, missing) rather than another value. */
   static IndexFailure.Cause causeOf(InvalidInputException e) {
-    return VECTOR_FIELD.matcher(String.valueOf(e.getMessage())).find() ? IndexFailure.Cause.INVALID_VECTOR
+    return causeOf(e, IndexFields.VECTOR);
+  }
+
+  /** {@link #causeOf(InvalidInputException)} for a collection whose vector field is {@code vectorField}. */
+  static IndexFailure.Cause causeOf(InvalidInputException e, String vectorField) {
+    Pattern field = Pattern.compile("(?i)\\bfield '" + Pattern.quote(vectorField) + "'");
+    return field.matcher(String.valueOf(e.getMessage())).find() ? IndexFailure.Cause.INVALID_VECTOR
         : IndexFailure.Cause.INVALID_METADATA;
   }
 
@@ -38,13 +43,18 @@ final class StoreRejection {
    * batch (the report names the image itself).
    */
   static String messageOf(InvalidInputException e) {
+    return messageOf(e, IndexFields.VECTOR);
+  }
+
+  /** {@link #messageOf(InvalidInputException)} for a collection whose vector field is {@code vectorField}. */
+  static String messageOf(InvalidInputException e, String vectorField) {
     String m = String.valueOf(e.getMessage());
     Matcher row = ROW.matcher(m);
     String reason = row.find() ? m.substring(row.end()) : m;
     if (!reason.isEmpty() && Character.isLowerCase(reason.charAt(0))) {
       reason = "it " + reason; // "has no value for field ..." reads as a sentence about the row
     }
-    return causeOf(e) == IndexFailure.Cause.INVALID_VECTOR
+    return causeOf(e, vectorField) == IndexFailure.Cause.INVALID_VECTOR
         ? "the store refused the model's vector for it: " + reason
         : "the store refused its row: " + reason;
   }

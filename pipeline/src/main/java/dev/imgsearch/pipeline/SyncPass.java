@@ -21,18 +21,18 @@ final class SyncPass {
   static long run(RunState run) {
     String key = run.source.key();
     long removed = 0;
-    String after = null;
+    Object after = null;
     List<Object> doomed = new ArrayList<>();
     while (true) {
       List<Row> page = run.store().query(QueryRequest.builder(run.collection())
-          .filter(StoreFilters.sourceAfter(IndexFields.SOURCE, key, IndexFields.ID, after))
-          .outputFields(IndexFields.PATH).limit(PAGE).build());
+          .filter(StoreFilters.sourceAfter(IndexFields.SOURCE, key, run.settings.idField(), after))
+          .outputFields(run.settings.pathField()).limit(PAGE).build());
       for (Row r : page) {
-        String id = (String) r.get(IndexFields.ID);
-        if (!run.seen(id) && !run.underUnlisted(String.valueOf(r.get(IndexFields.PATH)))) {
-          doomed.add(id);
+        String id = run.settings.idOf(r);
+        if (!run.seen(id) && !run.underUnlisted(String.valueOf(r.get(run.settings.pathField())))) {
+          doomed.add(run.settings.key(id));
         }
-        after = id;
+        after = run.settings.key(id);
       }
       if (doomed.size() >= PAGE || (page.size() < PAGE && !doomed.isEmpty())) {
         run.store().delete(run.collection(), doomed);

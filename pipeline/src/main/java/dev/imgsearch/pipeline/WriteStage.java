@@ -131,16 +131,25 @@ final class WriteStage {
     }
   }
 
+  /** Writes the rows: upserted under their ids, or inserted with ids the store generates (then recorded). */
   private void upsertRows(List<ReadyImage> images) {
     List<Row> rows = new ArrayList<>(images.size());
     for (ReadyImage r : images) {
       rows.add(row(r));
     }
-    run.store().upsert(run.collection(), rows);
+    if (run.settings.idStrategy() != IdStrategy.AUTO) {
+      run.store().upsert(run.collection(), rows);
+      return;
+    }
+    List<Object> ids = run.store().insert(run.collection(), rows);
+    for (int i = 0; i < images.size(); i++) {
+      images.get(i).c.id = String.valueOf(ids.get(i));
+    }
   }
 
   private void refuse(ReadyImage image, InvalidInputException e) {
-    run.failed(image.c, StoreRejection.causeOf(e), StoreRejection.messageOf(e));
+    String vectorField = run.settings.vectorField();
+    run.failed(image.c, StoreRejection.causeOf(e, vectorField), StoreRejection.messageOf(e, vectorField));
   }
 
   /** Deletes rows that held an earlier content of a written path, if they still point at that path. */
@@ -158,11 +167,11 @@ final class WriteStage {
       return;
     }
     List<Object> delete = new ArrayList<>();
-    for (Row row : run.store().get(run.collection(), new ArrayList<>(pathOfStale.keySet()),
-        List.of(IndexFields.PATH))) {
-      String id = (String) row.get(IndexFields.ID);
-      if (pathOfStale.get(id).equals(row.get(IndexFields.PATH))) {
-        delete.add(id);
+    for (Row row : run.store().get(run.collection(), run.settings.keys(pathOfStale.keySet()),
+        List.of(run.settings.pathField()))) {
+      String id = run.settings.idOf(row);
+      if (pathOfStale.get(id).equals(row.get(run.settings.pathField()))) {
+        delete.add(run.settings.key(id));
       }
     }
     if (!delete.isEmpty()) {
@@ -171,11 +180,19 @@ final class WriteStage {
     }
   }
 
-  private static Row row(ReadyImage r) {
+  private Row row(ReadyImage r) {
     Candidate c = r.c;
-    Row.Builder b = Row.builder().put(IndexFields.ID, c.id).put(IndexFields.PATH, c.pathField)
-        .put(IndexFields.SOURCE, c.source).put(IndexFields.FILE_SIZE, c.size).put(IndexFields.MODIFIED, c.modified)
-        .put(IndexFields.CONTENT_HASH, c.hash).put(IndexFields.VECTOR, r.vector);
+    IndexSettings s = run.settings;
+    Row.Builder b = Row.builder();
+    if (s.idStrategy() != IdStrategy.AUTO) {
+      b.put(s.idField(), c.id);
+    }
+    b.put(s.pathField(), c.pathField);
+    if (s.schema().bookkeeping()) {
+      b.put(IndexFields.SOURCE, c.source).put(IndexFields.FILE_SIZE, c.size).put(IndexFields.MODIFIED, c.modified)
+          .put(IndexFields.CONTENT_HASH, c.hash);
+    }
+    b.put(s.vectorField(), r.vector);
     c.metadata.forEach(b::put);
     return b.build();
   }

@@ -40,6 +40,7 @@ public final class ColorEmbedder implements MultimodalEmbedder, PixelEmbedder {
   private volatile java.util.function.LongConsumer beforeBatch = n -> { };
   private volatile java.util.function.UnaryOperator<float[]> imageVectors = v -> v;
   private volatile boolean closed;
+  private volatile dev.imgsearch.core.embed.ModelIdentity identity;
 
   /** The default: model id {@code test/color-quadrants}, 16 x 16 CLIP preprocessing, cosine. */
   public ColorEmbedder() {
@@ -96,6 +97,23 @@ public final class ColorEmbedder implements MultimodalEmbedder, PixelEmbedder {
   /** Makes embedPixels throw a ModelException once this many more images would have been embedded in total. */
   public void failAfter(long images) {
     this.failAfter = images;
+  }
+
+  @Override
+  public dev.imgsearch.core.embed.ModelIdentity identity() {
+    dev.imgsearch.core.embed.ModelIdentity id = identity;
+    return id != null ? id : dev.imgsearch.core.embed.ModelIdentity.ofModelId(modelId);
+  }
+
+  /**
+   * Makes this embedder report a content fingerprint, as the SDK's embedders do: {@code sha256:} and the given
+   * hex digits (padded to 64), from {@code origin}; returns this.
+   */
+  public ColorEmbedder withFingerprint(String hex, String origin) {
+    String digits = (hex + "0".repeat(64)).substring(0, 64);
+    this.identity = new dev.imgsearch.core.embed.ModelIdentity(dev.imgsearch.core.embed.ModelIdentity.CONTENT + digits,
+        origin);
+    return this;
   }
 
   @Override

@@ -198,6 +198,245 @@ public abstract class ImageIndexContract {
     assertThat(open().manifest().modelId()).isEqualTo(embedder.modelId());
   }
 
+  // ------------------------------------------------------------------------------------------ model identity
+
+  private static final String LEGACY_SIDECAR = "imgsearch_manifests";
+
+  @Test
+  void theManifestLivesWithTheCollectionAndNoSidecarIsListed() {
+    embedder.withFingerprint("aa", "directory /models/color");
+    ImageIndex index = open();
+    String json = store.collectionProperties(collection).get("imgsearch.manifest");
+    assertThat(json).contains("sha256:aa").contains("directory /models/color").contains("test/color-quadrants");
+    assertThat(index.manifest().fingerprint()).startsWith("sha256:aa");
+    assertThat(index.manifest().origin()).isEqualTo("directory /models/color");
+    assertThat(store.listCollections()).contains(collection).doesNotContain(LEGACY_SIDECAR);
+    assertThat(ImageIndex.drop(store, collection)).isTrue();
+    assertThat(store.listCollections()).doesNotContain(collection, LEGACY_SIDECAR);
+  }
+
+  @Test
+  void aOneWeightChangeIsRefusedAndTheSameWeightsFromAnywhereAreAccepted() {
+    embedder.withFingerprint("aa", "directory /models/clip");
+    open().index(IndexSource.directory(gallery()).build());
+
+    // The same name, one weight changed: another fingerprint.
+    embedder = new ColorEmbedder().withFingerprint("ab", "directory /copies/clip");
+    assertThatThrownBy(this::open).isInstanceOf(SchemaException.class)
+        .hasMessageContaining("built by another model").hasMessageContaining("directory /models/clip")
+        .hasMessageContaining("directory /copies/clip").hasMessageContaining("sha256:aa")
+        .hasMessageContaining("ImageIndex.drop");
+    assertThatThrownBy(() -> open(b -> b.adopt())).as("adopt() never overrides a fingerprint")
+        .isInstanceOf(SchemaException.class).hasMessageContaining("built by another model");
+
+    // The same weights from a hub cache under another model id: the same model.
+    embedder = new ColorEmbedder("Xenova/color", 16, MetricType.COSINE).withFingerprint("aa", "hub Xenova/color@0123");
+    ImageIndex same = open();
+    assertThat(same.count()).isEqualTo(GALLERY_SIZE);
+    assertThat(same.manifest().origin()).isEqualTo("directory /models/clip");
+    assertThat(same.index(IndexSource.directory(dir.resolve("gallery")).build()).unchanged()).isEqualTo(GALLERY_SIZE);
+
+    // Another model with other vectors (a ResNet on a CLIP index) is another model, not "not an image index".
+    embedder = new ColorEmbedder("resnet50", 16, MetricType.L2).withFingerprint("bb", "directory /models/resnet50");
+    assertThatThrownBy(this::open).isInstanceOf(SchemaException.class).hasMessageContaining("built by another model")
+        .hasMessageContaining("resnet50").hasMessageNotContaining("not an image index");
+    assertThat(store.count(collection)).isEqualTo(GALLERY_SIZE);
+  }
+
+  /** Writes what version 0.1 left: the collection, and its manifest as a row of the sidecar collection. */
+  private void legacyIndex(String modelId) {
+    store.createCollection(ImageIndex.spec(collection, embedder, IndexSpec.flat()));
+    store.upsert(collection, List.of(Row.builder().put(IndexFields.ID, "x").put(IndexFields.PATH, "/x.png")
+        .put(IndexFields.SOURCE, "s").put(IndexFields.FILE_SIZE, 1L).put(IndexFields.MODIFIED, 1L)
+        .put(IndexFields.CONTENT_HASH, "00").put(IndexFields.VECTOR, new float[12]).build()));
+    store.createCollection(CollectionSpec.builder(LEGACY_SIDECAR)
+        .description("Index manifests of imgsearch ImageIndex collections (model, dimension, preprocessing).")
+        .primaryKey(FieldSpec.varchar("collection", 255))
+        .field(FieldSpec.varchar("manifest", 8192))
+        .field(FieldSpec.vector("placeholder", 2, MetricType.L2))
+        .build());
+    String json = "{\"formatVersion\":1,\"collection\":\"" + collection + "\",\"modelId\":\"" + modelId
+        + "\",\"dimension\":12,\"metric\":\"COSINE\",\"recipeId\":\"" + embedder.recipe().id()
+        + "\",\"idStrategy\":\"PATH\",\"sdkVersion\":\"0.1.0\",\"createdAt\":\"2026-01-01T00:00:00Z\"}";
+    store.upsert(LEGACY_SIDECAR, List.of(Row.builder().put("collection", collection).put("manifest", json)
+        .put("placeholder", new float[] {0f, 0f}).build()));
+  }
+
+  /** Runs {@code body} with standard error (where the SLF4J simple logger of the tests writes) captured. */
+  private static <T> T withStandardError(String[] captured, java.util.function.Supplier<T> body) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      return body.get();
+    } finally {
+      System.setErr(original);
+      captured[0] = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+      System.err.print(captured[0]);
+    }
+  }
+
+  @Test
+  void aManifestOfTheOldSidecarIsMovedIntoItsCollectionAndUpgradedOnce() {
+    try {
+      legacyIndex("test/color-quadrants");
+      embedder.withFingerprint("cc", "directory /models/color");
+      String[] log = new String[1];
+      ImageIndex index = withStandardError(log, this::open);
+      assertThat(log[0]).as("a warning, once").contains("WARN").contains("without a content fingerprint")
+          .contains(collection).contains("directory /models/color");
+      assertThat(index.manifest().fingerprint()).startsWith("sha256:cc");
+      assertThat(index.manifest().sdkVersion()).isEqualTo("0.1.0");
+      assertThat(index.count()).isEqualTo(1);
+      assertThat(store.collectionProperties(collection).get("imgsearch.manifest")).contains("sha256:cc");
+      assertThat(store.hasCollection(LEGACY_SIDECAR)).as("the empty sidecar is dropped").isFalse();
+      assertThat(store.listCollections()).doesNotContain(LEGACY_SIDECAR);
+      withStandardError(log, this::open);
+      assertThat(log[0]).as("no warning on the next open").doesNotContain("without a content fingerprint");
+      // Upgraded once: from now on other weights under the same name are refused.
+      embedder = new ColorEmbedder().withFingerprint("cd", "directory /models/color-changed");
+      assertThatThrownBy(this::open).isInstanceOf(SchemaException.class).hasMessageContaining("built by another model");
+    } finally {
+      store.dropCollection(LEGACY_SIDECAR);
+    }
+  }
+
+  @Test
+  void anOldManifestOfAnotherModelIdIsRefusedUnlessAdopted() {
+    try {
+      legacyIndex("clip");
+      embedder = new ColorEmbedder("Xenova/clip-vit-base-patch32", 16, MetricType.COSINE)
+          .withFingerprint("dd", "hub Xenova/clip-vit-base-patch32@0123");
+      assertThatThrownBy(this::open).isInstanceOf(SchemaException.class).hasMessageContaining("'clip'")
+          .hasMessageContaining("recorded before fingerprints").hasMessageContaining("adopt()");
+      assertThat(open(b -> b.adopt()).manifest().fingerprint()).startsWith("sha256:dd");
+      assertThat(open().manifest().origin()).isEqualTo("hub Xenova/clip-vit-base-patch32@0123");
+    } finally {
+      store.dropCollection(LEGACY_SIDECAR);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ schemas
+
+  @Test
+  void writesAndReRunsACollectionInPymilvusQuickSetupShape() {
+    Path g = gallery();
+    ImageIndex index = open(b -> b.idStrategy(IdStrategy.AUTO).schema(IndexSchema.milvusQuickSetup("filepath")));
+    CollectionSpec spec = store.describeCollection(collection);
+    assertThat(spec.primaryKey()).isEqualTo(FieldSpec.scalar("id", dev.imgsearch.core.store.FieldType.INT64));
+    assertThat(spec.autoId()).isTrue();
+    assertThat(spec.dynamicFields()).isTrue();
+    assertThat(spec.fields()).extracting(FieldSpec::name).containsExactly("id", "vector");
+
+    assertThat(index.index(IndexSource.directory(g).build()).indexed()).isEqualTo(GALLERY_SIZE);
+    ImageHit red = index.search(Query.text("red").topK(1).build()).get(0);
+    assertThat(red.path()).isEqualTo(FileIds.absolute(g.resolve("red.png")));
+    Row stored = store.get(collection, List.of(Long.parseLong(red.id())), List.of("*")).get(0);
+    assertThat(stored.get("filepath")).isEqualTo(red.path());
+    assertThat(stored.get(IndexFields.CONTENT_HASH)).isNotNull();
+
+    IndexReport again = index.index(IndexSource.directory(g).build());
+    assertThat(again.unchanged()).isEqualTo(GALLERY_SIZE);
+    assertThat(again.indexed()).isZero();
+    shift(TestFiles.solid(g.resolve("red.png"), Color.BLUE), 10);
+    IndexReport changed = index.index(IndexSource.directory(g).build());
+    assertThat(changed.indexed()).isEqualTo(1);
+    assertThat(changed.removed()).isEqualTo(1);
+    assertThat(index.count()).isEqualTo(GALLERY_SIZE);
+    assertThat(store.get(collection, List.of(Long.parseLong(red.id())), List.of())).as("the old row").isEmpty();
+    index.close();
+
+    // Reopened without options: the recorded id strategy and field names.
+    ImageIndex reopened = open();
+    assertThat(reopened.idStrategy()).isEqualTo(IdStrategy.AUTO);
+    assertThat(reopened.schema().pathField()).isEqualTo("filepath");
+    assertThat(reopened.search(Query.text("blue").topK(2).build())).extracting(ImageHit::path)
+        .contains(FileIds.absolute(g.resolve("red.png")));
+  }
+
+  @Test
+  void adoptsACollectionMadeLikeThePaintingsTutorialAndSearchesItByTextAndImage() {
+    Path g = gallery();
+    // As the tutorial's pymilvus ORM code makes it: INT64 id with auto id, filepath VARCHAR(200), image_embedding.
+    store.createCollection(CollectionSpec.builder(collection)
+        .primaryKey(FieldSpec.scalar("id", dev.imgsearch.core.store.FieldType.INT64)).autoId(true)
+        .field(FieldSpec.varchar("filepath", 200))
+        .field(FieldSpec.vector("image_embedding", 12, MetricType.COSINE, IndexSpec.flat()))
+        .build());
+    List<Row> rows = new ArrayList<>();
+    for (String name : List.of("red.png", "green.png", "blue.bmp")) {
+      rows.add(Row.builder().put("filepath", FileIds.absolute(g.resolve(name)))
+          .put("image_embedding", embedder.embedImage(ImageInput.of(g.resolve(name)))).build());
+    }
+    store.insert(collection, rows);
+    IndexSchema paintings = IndexSchema.builder().pathField("filepath", 200).vectorField("image_embedding")
+        .bookkeeping(false).dynamicFields(false).build();
+
+    assertThatThrownBy(this::open).isInstanceOf(SchemaException.class).hasMessageContaining("not an image index")
+        .hasMessageContaining("'path'").hasMessageContaining("schema(");
+    assertThatThrownBy(() -> open(b -> b.schema(paintings))).isInstanceOf(SchemaException.class)
+        .hasMessageContaining("no index manifest").hasMessageContaining("adopt()");
+    assertThat(store.collectionProperties(collection)).isEmpty();
+
+    ImageIndex index = open(b -> b.schema(paintings).adopt());
+    assertThat(index.idStrategy()).isEqualTo(IdStrategy.AUTO);
+    assertThat(index.manifest().adopted()).isTrue();
+    assertThat(index.schema().bookkeeping()).isFalse();
+    assertThat(index.search(Query.text("green").topK(1).build()).get(0).path())
+        .isEqualTo(FileIds.absolute(g.resolve("green.png")));
+    assertThat(index.search(Query.image(g.resolve("blue.bmp")).topK(3).build())).extracting(ImageHit::path)
+        .first().isEqualTo(FileIds.absolute(g.resolve("blue.bmp")));
+
+    // Incremental by path: the three rows are kept, the other images are added, without bookkeeping.
+    IndexReport r = index.index(IndexSource.directory(g).build());
+    assertThat(r.unchanged()).isEqualTo(3);
+    assertThat(r.indexed()).isEqualTo(GALLERY_SIZE - 3);
+    assertThat(store.describeCollection(collection).fields()).extracting(FieldSpec::name)
+        .containsExactly("id", "filepath", "image_embedding");
+    assertThat(index.index(IndexSource.directory(g).build()).unchanged()).isEqualTo(GALLERY_SIZE);
+    assertThatThrownBy(() -> index.index(IndexSource.directory(g).sync(true).build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("sync");
+    index.close();
+
+    // Adopted once: another model is refused from now on.
+    embedder = new ColorEmbedder("other", 16, MetricType.COSINE).withFingerprint("ee", "directory /models/other");
+    assertThatThrownBy(() -> open(b -> b.schema(paintings))).isInstanceOf(SchemaException.class)
+        .hasMessageContaining("built by another model");
+  }
+
+  /**
+   * The tutorials store the paths their glob gives, relative to the working directory ({@code ./images_folder/...});
+   * indexing the same files into the adopted collection finds those rows instead of adding the files again.
+   */
+  @Test
+  void adoptedRowsWithPathsRelativeToTheWorkingDirectoryAreFound() throws IOException {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path folder = Files.createDirectories(cwd.resolve("target").resolve("adopt-" + collection));
+    try {
+      TestFiles.solid(folder.resolve("red.png"), Color.RED);
+      TestFiles.solid(folder.resolve("green.png"), Color.GREEN);
+      store.createCollection(CollectionSpec.builder(collection)
+          .primaryKey(FieldSpec.scalar("id", dev.imgsearch.core.store.FieldType.INT64)).autoId(true)
+          .field(FieldSpec.vector("vector", 12, MetricType.COSINE, IndexSpec.flat())).dynamicFields(true).build());
+      String relative = "./" + cwd.relativize(folder.resolve("red.png")).toString().replace('\\', '/');
+      store.insert(collection, List.of(Row.builder().put("filepath", relative)
+          .put("vector", embedder.embedImage(ImageInput.of(folder.resolve("red.png")))).build()));
+
+      ImageIndex index = open(b -> b.schema(IndexSchema.milvusQuickSetup("filepath")).adopt());
+      IndexReport r = index.index(IndexSource.directory(folder).build());
+      assertThat(r.unchanged()).isEqualTo(1);
+      assertThat(r.indexed()).isEqualTo(1);
+      assertThat(index.count()).isEqualTo(2);
+      assertThat(index.search(Query.text("red").topK(1).build()).get(0).path()).isEqualTo(relative);
+    } finally {
+      try (var files = Files.walk(folder)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------------ indexing
 
   @Test

@@ -76,7 +76,8 @@ class IndexSettingsTest {
         .hasMessage("parallelism is 0; use 1 or more.");
     assertThatThrownBy(() -> ImageIndex.builder().store(store).collection("bad").build())
         .isInstanceOf(NullPointerException.class).hasMessageContaining("call embedder(...)");
-    assertThatThrownBy(() -> new IndexSettings(store, "c", embedder, ImageDecoder.standard(), IdStrategy.PATH, 8, 8, 7,
+    assertThatThrownBy(() -> new IndexSettings(store, "c", embedder, ImageDecoder.standard(), IdStrategy.PATH,
+        IndexSchema.standard(), 8, 8, 7,
         Duration.ZERO, new IndexExecutors("c", 1))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("maxInFlight is 7").hasMessageContaining("at least batchSize");
     assertThat(store.hasCollection("bad")).as("nothing is created for bad settings").isFalse();
@@ -91,7 +92,7 @@ class IndexSettingsTest {
     }
     try (IndexExecutors executors = new IndexExecutors("alone", 2)) {
       IndexSettings own = new IndexSettings(settings.store(), settings.collection(), settings.embedder(),
-          settings.decoder(), settings.idStrategy(), 2, 5, 4, Duration.ofMinutes(1), executors);
+          settings.decoder(), settings.idStrategy(), settings.schema(), 2, 5, 4, Duration.ofMinutes(1), executors);
       IndexReport r = new IndexRun(own, IndexSource.directory(images).build(), IndexListener.NONE).run();
       assertThat(r.indexed()).isEqualTo(6);
       assertThat(embedder.batchSizes()).hasSizeGreaterThanOrEqualTo(3)

@@ -58,6 +58,14 @@ class StoreRejectionTest {
     assertThat(StoreRejection.rowOf(badSize, 2)).isEqualTo(1);
     assertThat(StoreRejection.causeOf(badSize)).isEqualTo(IndexFailure.Cause.INVALID_METADATA);
     assertThat(StoreRejection.messageOf(badSize)).startsWith("the store refused its row: Field 'file_size'");
+
+    // A collection in a tutorial's shape names its vector field otherwise.
+    InvalidInputException tutorial = new InvalidInputException("Row 0 of the batch for collection 'image_search' "
+        + "Vector field 'image_embedding' has dimension 2048 but got a vector of 12 values");
+    assertThat(StoreRejection.causeOf(tutorial, "image_embedding")).isEqualTo(IndexFailure.Cause.INVALID_VECTOR);
+    assertThat(StoreRejection.causeOf(tutorial)).isEqualTo(IndexFailure.Cause.INVALID_METADATA);
+    assertThat(StoreRejection.messageOf(tutorial, "image_embedding"))
+        .startsWith("the store refused the model's vector for it: Vector field 'image_embedding'");
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.imgsearch.pipeline.ImageIndex;
 import dev.imgsearch.pipeline.ImageRows;
 import dev.imgsearch.pipeline.IndexFailure;
 import dev.imgsearch.pipeline.IndexFields;
+import dev.imgsearch.pipeline.IndexSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -239,7 +240,7 @@ public final class SparkImageIndexer {
     PixelEmbedder e = ExecutorEmbedders.get(embedder);
     try (VectorStore store = target.open();
         ImageIndex index = ImageIndex.builder().embedder(e).store(store).collection(collection)
-            .idStrategy(idStrategy).vectorIndex(vectorIndex).build()) {
+            .idStrategy(idStrategy).schema(IndexSchema.standard()).vectorIndex(vectorIndex).build()) {
       LOG.info("Collection '{}' ({}) holds {} images of model '{}'", collection, target, index.count(),
           index.manifest().modelId());
     }
@@ -334,6 +335,10 @@ public final class SparkImageIndexer {
     /** How ids are derived (default {@link IdStrategy#PATH}); recorded in the manifest. */
     public Builder idStrategy(IdStrategy idStrategy) {
       this.idStrategy = Objects.requireNonNull(idStrategy, "idStrategy");
+      if (idStrategy == IdStrategy.AUTO) {
+        throw new InvalidInputException("The Spark indexer writes ImageIndex's standard rows, whose ids it derives "
+            + "itself; IdStrategy.AUTO (server-generated ids) is for ImageIndex. Use IdStrategy.PATH or CONTENT.");
+      }
       return this;
     }
 

@@ -73,4 +73,12 @@ class SparkIndexingTest extends SparkIndexingContract {
       assertThat(a.get(IndexFields.SOURCE)).isEqualTo("records");
     }
   }
+
+  /** The indexer writes the standard rows: server-generated ids, which ImageIndex offers, are refused with advice. */
+  @Test
+  void serverGeneratedIdsAreRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SparkImageIndexer.builder()
+        .idStrategy(dev.imgsearch.pipeline.IdStrategy.AUTO))
+        .isInstanceOf(dev.imgsearch.core.InvalidInputException.class).hasMessageContaining("IdStrategy.PATH");
+  }
 }

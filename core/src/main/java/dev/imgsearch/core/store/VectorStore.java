@@ -6,6 +6,7 @@ import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.Filter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A store of collections of vectors with scalar fields, searched by similarity: the SDK's one storage API,
@@ -47,6 +48,42 @@ public interface VectorStore extends AutoCloseable {
 
   /** Drops a collection and all its rows; returns false when there was none. */
   boolean dropCollection(String collection);
+
+  /**
+   * The properties of a collection: small text values that describe it and live with it (dropped with it),
+   * such as the manifest that {@code ImageIndex} keeps under {@code imgsearch.manifest}. Only the properties
+   * set through {@link #setCollectionProperties} are returned, never a store's own bookkeeping (Milvus keeps
+   * them as collection properties under a prefix of their own, Lucene in its commit data, the in-memory store
+   * in its file).
+   *
+   * @return the properties, by key, sorted; empty when none were set
+   * @throws CollectionNotFoundException when the collection does not exist
+   */
+  Map<String, String> collectionProperties(String collection);
+
+  /**
+   * Sets or removes properties of a collection (see {@link #collectionProperties}): each entry of
+   * {@code changes} sets its key to its value, or removes the key when the value is {@code null}; other keys
+   * stay as they are. The change is durable when the call returns.
+   *
+   * <p>Properties are for small values: keys are 1 to {@value #MAX_PROPERTY_KEY_LENGTH} characters of
+   * letters, digits, {@code . _ -}, and should be namespaced ({@code imgsearch.manifest}, {@code myapp.owner});
+   * a value holds at most {@value #MAX_PROPERTY_VALUE_BYTES} bytes of UTF-8 (a few KB of JSON is the intended
+   * size), and a collection at most {@value #MAX_PROPERTIES} of them.
+   *
+   * @throws CollectionNotFoundException when the collection does not exist
+   * @throws InvalidInputException when a key or value breaks the rules above; nothing is changed then
+   */
+  void setCollectionProperties(String collection, Map<String, String> changes);
+
+  /** The longest property key, in characters. */
+  int MAX_PROPERTY_KEY_LENGTH = 128;
+
+  /** The largest property value, in bytes of UTF-8. */
+  int MAX_PROPERTY_VALUE_BYTES = 16 * 1024;
+
+  /** The most properties of one collection. */
+  int MAX_PROPERTIES = 64;
 
   /** The number of rows. */
   long count(String collection);

@@ -15,6 +15,7 @@ import dev.imgsearch.core.store.memory.InMemoryVectorStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1001,6 +1002,82 @@ public abstract class VectorStoreContract {
     String name = createSimple(MetricType.L2, simpleRows(29).subList(0, 10));
     assertThat(store.query(QueryRequest.builder(name).filter("random > 2.0").build())).isEmpty();
     assertThat(store.query(QueryRequest.builder(name).offset(10).build())).isEmpty();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Collection properties
+  // ---------------------------------------------------------------------------------------------------------
+
+  @Test
+  void aNewCollectionHasNoPropertiesEvenWhereTheStoreKeepsItsOwn() {
+    // richSpec has a description and two vector indexes, which some stores keep as properties of their own.
+    CollectionSpec spec = richSpec();
+    store.createCollection(spec);
+    assertThat(store.collectionProperties(spec.name())).isEmpty();
+    assertThat(store.describeCollection(spec.name())).isEqualTo(spec);
+  }
+
+  @Test
+  void setsReplacesAndRemovesProperties() {
+    String name = createSimple(MetricType.L2, simpleRows(40).subList(0, 5));
+    String json = "{\"modelId\": \"clip\", \"text\": \"一只白色的狗 \\\" '\", \"n\": 1}";
+    store.setCollectionProperties(name, Map.of("imgsearch.manifest", json, "myapp.owner", "team-a"));
+    assertThat(store.collectionProperties(name))
+        .containsExactly(Map.entry("imgsearch.manifest", json), Map.entry("myapp.owner", "team-a"));
+    Map<String, String> change = new HashMap<>();
+    change.put("myapp.owner", null);
+    change.put("myapp.z-last_key", "2");
+    store.setCollectionProperties(name, change);
+    assertThat(store.collectionProperties(name))
+        .containsExactly(Map.entry("imgsearch.manifest", json), Map.entry("myapp.z-last_key", "2"));
+    store.setCollectionProperties(name, Map.of("imgsearch.manifest", "{}"));
+    assertThat(store.collectionProperties(name)).containsEntry("imgsearch.manifest", "{}").hasSize(2);
+    // Properties change nothing else.
+    assertThat(store.count(name)).isEqualTo(5);
+    assertThat(store.describeCollection(name)).isEqualTo(store.describeCollection(name));
+    assertThat(store.listCollections()).contains(name);
+  }
+
+  @Test
+  void propertiesHoldAFewKilobytes() {
+    String name = createSimple(MetricType.L2, List.of());
+    String big = "x".repeat(8 * 1024);
+    store.setCollectionProperties(name, Map.of("imgsearch.big", big));
+    assertThat(store.collectionProperties(name).get("imgsearch.big")).isEqualTo(big);
+  }
+
+  @Test
+  void badPropertiesAreRefusedAndChangeNothing() {
+    String name = createSimple(MetricType.L2, List.of());
+    store.setCollectionProperties(name, Map.of("a.b", "1"));
+    assertThatThrownBy(() -> store.setCollectionProperties(name, Map.of("a.c", "2", "has space", "x")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'has space'");
+    assertThatThrownBy(() -> store.setCollectionProperties(name,
+        Map.of("a.big", "x".repeat(VectorStore.MAX_PROPERTY_VALUE_BYTES + 1))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("bytes");
+    assertThatThrownBy(() -> store.setCollectionProperties(name, Map.of("", "x")))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(store.collectionProperties(name)).containsExactly(Map.entry("a.b", "1"));
+  }
+
+  @Test
+  void propertiesOfAMissingCollectionRaiseCollectionNotFound() {
+    String name = newCollectionName();
+    assertThatThrownBy(() -> store.collectionProperties(name)).isInstanceOf(CollectionNotFoundException.class);
+    assertThatThrownBy(() -> store.setCollectionProperties(name, Map.of("a.b", "1")))
+        .isInstanceOf(CollectionNotFoundException.class);
+  }
+
+  @Test
+  void propertiesSurviveReopeningAndGoWithTheCollection() {
+    String name = createSimple(MetricType.COSINE, simpleRows(41).subList(0, 3));
+    store.setCollectionProperties(name, Map.of("imgsearch.manifest", "{\"v\": 2}"));
+    store.close();
+    store = reopenStore();
+    assertThat(store.collectionProperties(name)).containsExactly(Map.entry("imgsearch.manifest", "{\"v\": 2}"));
+    store.dropCollection(name);
+    store.createCollection(simpleSpecNamed(name, MetricType.COSINE));
+    assertThat(store.collectionProperties(name)).isEmpty();
   }
 
   // ---------------------------------------------------------------------------------------------------------

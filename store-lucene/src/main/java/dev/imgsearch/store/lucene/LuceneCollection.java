@@ -27,6 +27,7 @@ import dev.imgsearch.core.store.spi.SchemaChecks.KeyRule;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.imgsearch.core.store.spi.CollectionProperties;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -91,6 +92,8 @@ import org.slf4j.LoggerFactory;
 final class LuceneCollection implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneCollection.class);
   private static final String NEXT_AUTO_ID = "imgsearch.nextAutoId";
+  /** Commit data keys of the collection's properties ({@code VectorStore#collectionProperties}): prefix + key. */
+  private static final String PROPERTY_PREFIX = "imgsearch.property.";
   /** BM25 parameters, Milvus's defaults (and Lucene's). */
   static final float BM25_K1 = 1.2f;
   static final float BM25_B = 0.75f;
@@ -105,6 +108,9 @@ final class LuceneCollection implements Closeable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ReentrantLock insertLock = new ReentrantLock();
   private final AtomicLong nextAutoId = new AtomicLong(1);
+  /** The collection's properties, sorted and unmodifiable; replaced as a whole. */
+  private volatile java.util.SortedMap<String, String> properties = java.util.Collections.emptySortedMap();
+  private final Object propertiesLock = new Object();
   /** Counts writes: incremented after each write is applied to the writer. */
   private final AtomicLong writeGeneration = new AtomicLong();
   /** Every write up to this generation is visible to new searchers. */
@@ -208,6 +214,47 @@ final class LuceneCollection implements Closeable {
       }
     }
     nextAutoId.set(next);
+    java.util.TreeMap<String, String> props = new java.util.TreeMap<>();
+    if (writer.getLiveCommitData() != null) {
+      liveCommitData().forEach((k, v) -> {
+        if (k.startsWith(PROPERTY_PREFIX) && k.length() > PROPERTY_PREFIX.length()) {
+          props.put(k.substring(PROPERTY_PREFIX.length()), v);
+        }
+      });
+    }
+    properties = java.util.Collections.unmodifiableSortedMap(props);
+  }
+
+  /** What each commit records besides the documents: the next auto id and the collection's properties. */
+  private Map<String, String> commitData() {
+    Map<String, String> m = new HashMap<>();
+    m.put(NEXT_AUTO_ID, Long.toString(nextAutoId.get()));
+    properties.forEach((k, v) -> m.put(PROPERTY_PREFIX + k, v));
+    return m;
+  }
+
+  /** The collection's properties, as of the last change (read from the last commit when opened). */
+  java.util.SortedMap<String, String> properties() {
+    checkOpen();
+    return properties;
+  }
+
+  /** Changes the properties and commits them, with every write so far. */
+  void setProperties(Map<String, String> changes) {
+    write(w -> {
+      synchronized (propertiesLock) {
+        java.util.SortedMap<String, String> next = CollectionProperties.apply(spec.name(), properties, changes);
+        java.util.SortedMap<String, String> before = properties;
+        properties = next;
+        try {
+          w.setLiveCommitData(commitData().entrySet());
+          w.commit();
+        } catch (IOException | RuntimeException e) {
+          properties = before;
+          throw e;
+        }
+      }
+    });
   }
 
   private Map<String, String> liveCommitData() {
@@ -360,7 +407,7 @@ final class LuceneCollection implements Closeable {
   /** Makes every write so far durable: a Lucene commit. */
   void flush() {
     write(w -> {
-      w.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
+      w.setLiveCommitData(commitData().entrySet());
       w.commit();
     });
   }
@@ -868,7 +915,7 @@ final class LuceneCollection implements Closeable {
       }
       closed = true;
       try {
-        writer.setLiveCommitData(Map.of(NEXT_AUTO_ID, Long.toString(nextAutoId.get())).entrySet());
+        writer.setLiveCommitData(commitData().entrySet());
         writer.commit();
       } finally {
         IOUtils.close(searchers, writer, directory, analyzer);

@@ -260,6 +260,27 @@ public final class LuceneVectorStore implements VectorStore, HybridSearch {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Kept in the collection index's Lucene commit data (under {@code imgsearch.property.}), beside the
+   * documents.
+   */
+  @Override
+  public Map<String, String> collectionProperties(String collection) {
+    return lifecycle.call(() -> collection(collection).properties());
+  }
+
+  /** Sets properties, then commits them (with every write to the collection so far). */
+  @Override
+  public void setCollectionProperties(String collection, Map<String, String> changes) {
+    Objects.requireNonNull(changes, "changes");
+    lifecycle.call(() -> {
+      collection(collection).setProperties(changes);
+      return null;
+    });
+  }
+
   @Override
   public long count(String collection) {
     return lifecycle.call(() -> collection(collection).count());

@@ -9,8 +9,11 @@ import dev.imgsearch.core.store.FieldSpec;
 import dev.imgsearch.core.store.IndexType;
 import dev.imgsearch.core.store.spi.SchemaDifferences;
 import io.milvus.v2.client.MilvusClientV2;
+import dev.imgsearch.core.store.spi.CollectionProperties;
+import io.milvus.v2.service.collection.request.AlterCollectionPropertiesReq;
 import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionPropertiesReq;
 import io.milvus.v2.service.collection.request.DropCollectionReq;
 import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.request.HasCollectionReq;
@@ -29,6 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -47,6 +52,13 @@ import org.slf4j.LoggerFactory;
 final class MilvusCollections {
   private static final Logger log = LoggerFactory.getLogger(MilvusVectorStore.class);
   private static final Pattern VERSION = Pattern.compile("v?(\\d+)\\.(\\d+)");
+  /**
+   * The prefix under which the store keeps the properties of {@link MilvusVectorStore#setCollectionProperties}
+   * among the collection's Milvus properties, apart from the server's own ({@code collection.ttl.seconds},
+   * {@code mmap.enabled}, ...) and the store's bookkeeping ({@code imgsearch.index.*}, ...): key {@code k} is the
+   * Milvus property {@code imgsearch.property.k}.
+   */
+  static final String PROPERTY_PREFIX = "imgsearch.property.";
 
   private final MilvusClientV2 client;
   private final MilvusStoreConfig config;
@@ -203,6 +215,54 @@ final class MilvusCollections {
     Objects.requireNonNull(collection, "collection");
     CollectionSpec spec = specs.get(collection);
     return spec != null ? spec : describe(collection);
+  }
+
+  /** The properties set through the store: the collection properties under {@link #PROPERTY_PREFIX}, unprefixed. */
+  SortedMap<String, String> properties(String collection) {
+    Objects.requireNonNull(collection, "collection");
+    if (!has(collection)) {
+      throw new CollectionNotFoundException(collection);
+    }
+    DescribeCollectionResp desc = calls.call("describe collection '" + collection + "'", collection, true,
+        () -> client.describeCollection(DescribeCollectionReq.builder().collectionName(collection).build()));
+    TreeMap<String, String> props = new TreeMap<>();
+    if (desc.getProperties() != null) {
+      desc.getProperties().forEach((k, v) -> {
+        if (k.startsWith(PROPERTY_PREFIX) && k.length() > PROPERTY_PREFIX.length()) {
+          props.put(k.substring(PROPERTY_PREFIX.length()), v);
+        }
+      });
+    }
+    return Collections.unmodifiableSortedMap(props);
+  }
+
+  /** Sets and removes properties: one alter call for what is set, one drop call for what is removed. */
+  void setProperties(String collection, Map<String, String> changes) {
+    Objects.requireNonNull(changes, "changes");
+    Map<String, String> current = properties(collection);
+    Map<String, String> next = CollectionProperties.apply(collection, current, changes);
+    Map<String, String> set = new TreeMap<>();
+    next.forEach((k, v) -> {
+      if (!v.equals(current.get(k))) {
+        set.put(PROPERTY_PREFIX + k, v);
+      }
+    });
+    List<String> removed = new ArrayList<>();
+    for (String k : current.keySet()) {
+      if (!next.containsKey(k)) {
+        removed.add(PROPERTY_PREFIX + k);
+      }
+    }
+    if (!set.isEmpty()) {
+      calls.run("set properties of collection '" + collection + "'", collection, true,
+          () -> client.alterCollectionProperties(AlterCollectionPropertiesReq.builder().collectionName(collection)
+              .properties(set).build()));
+    }
+    if (!removed.isEmpty()) {
+      calls.run("remove properties of collection '" + collection + "'", collection, true,
+          () -> client.dropCollectionProperties(DropCollectionPropertiesReq.builder().collectionName(collection)
+              .propertyKeys(removed).build()));
+    }
   }
 
   boolean drop(String collection) {

@@ -159,6 +159,29 @@ public final class MilvusVectorStore implements VectorStore, HybridSearch {
     return lifecycle.call(() -> collections.drop(collection));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Kept as Milvus collection properties under the prefix {@code imgsearch.property.} (key {@code k} is the
+   * Milvus property {@code imgsearch.property.k}), so pymilvus's {@code describe_collection} shows them too;
+   * the server's own properties and the store's bookkeeping are not returned.
+   */
+  @Override
+  public java.util.Map<String, String> collectionProperties(String collection) {
+    return lifecycle.call(() -> collections.properties(collection));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code alterCollectionProperties} call for what is set and one {@code dropCollectionProperties}
+   * call for what is removed (so a change that does both is not atomic on Milvus).
+   */
+  @Override
+  public void setCollectionProperties(String collection, java.util.Map<String, String> changes) {
+    lifecycle.run(() -> collections.setProperties(collection, changes));
+  }
+
   @Override
   public long count(String collection) {
     return lifecycle.call(() -> collections.count(collection));

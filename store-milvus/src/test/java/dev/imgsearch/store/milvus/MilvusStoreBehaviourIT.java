@@ -321,4 +321,42 @@ class MilvusStoreBehaviourIT {
     assertThat(MilvusStoreConfig.displayUri("https://user:pw@in01.example.com:443")).isEqualTo("https://in01.example.com:443");
   }
 
+
+  /**
+   * Milvus's own collection properties (here a TTL set through pymilvus's or the native client's
+   * alter_collection_properties) and the store's bookkeeping (the description, the index parameters) are not
+   * properties of the store's API; setting and removing the API's properties leaves them as they are.
+   */
+  @Test
+  void milvusOwnPropertiesAreNeitherShownNorChanged() {
+    String name = newName();
+    CollectionSpec spec = CollectionSpec.builder(name).description("kept as a property by the store")
+        .primaryKey(FieldSpec.scalar("id", FieldType.INT64))
+        .field(FieldSpec.vector("vec", DIM, MetricType.L2, IndexSpec.ivfFlat(8))).build();
+    store.createCollection(spec);
+    MilvusClientV2 client = store.nativeClient();
+    client.alterCollectionProperties(io.milvus.v2.service.collection.request.AlterCollectionPropertiesReq.builder()
+        .collectionName(name).property("collection.ttl.seconds", "86400").build());
+    assertThat(store.collectionProperties(name)).isEmpty();
+
+    store.setCollectionProperties(name, java.util.Map.of("imgsearch.manifest", "{\"v\": 2}"));
+    java.util.Map<String, String> raw = client.describeCollection(
+        io.milvus.v2.service.collection.request.DescribeCollectionReq.builder().collectionName(name).build())
+        .getProperties();
+    assertThat(raw).containsEntry("collection.ttl.seconds", "86400")
+        .containsEntry("imgsearch.property.imgsearch.manifest", "{\"v\": 2}");
+    assertThat(store.collectionProperties(name)).containsExactly(java.util.Map.entry("imgsearch.manifest", "{\"v\": 2}"));
+
+    java.util.Map<String, String> remove = new java.util.HashMap<>();
+    remove.put("imgsearch.manifest", null);
+    store.setCollectionProperties(name, remove);
+    assertThat(store.collectionProperties(name)).isEmpty();
+    raw = client.describeCollection(io.milvus.v2.service.collection.request.DescribeCollectionReq.builder()
+        .collectionName(name).build()).getProperties();
+    assertThat(raw).containsEntry("collection.ttl.seconds", "86400")
+        .doesNotContainKey("imgsearch.property.imgsearch.manifest");
+    try (MilvusVectorStore other = endpoint.storeBuilder().build()) {
+      assertThat(other.describeCollection(name)).isEqualTo(spec);
+    }
+  }
 }

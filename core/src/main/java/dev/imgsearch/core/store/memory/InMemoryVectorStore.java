@@ -15,6 +15,7 @@ import dev.imgsearch.core.store.QueryRequest;
 import dev.imgsearch.core.store.Row;
 import dev.imgsearch.core.store.SearchRequest;
 import dev.imgsearch.core.store.VectorStore;
+import dev.imgsearch.core.store.spi.CollectionProperties;
 import dev.imgsearch.core.store.spi.OutputFields;
 import dev.imgsearch.core.store.spi.SchemaChecks;
 import dev.imgsearch.core.store.spi.SchemaDifferences;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * read or written; {@link #save(Path)} writes a copy anywhere. A
  * file is written atomically: to a temporary file in the same directory, forced to disk, then renamed over the
  * old one, so a crash or a failed save leaves the previous file intact. The format is JSON with a format version:
- * the schema as JSON, vectors as base64 of little-endian float32 (bit-exact), other values as JSON. A store made
+ * the schema and the collection properties as JSON, vectors as base64 of little-endian float32 (bit-exact), other values as JSON. A store made
  * with the constructor keeps nothing: {@code flush} does nothing and {@code close} discards the rows. Use one
  * store per file: two stores on the same file overwrite each other's saves.
  *
@@ -105,6 +106,7 @@ public final class InMemoryVectorStore implements VectorStore {
         }
       }
       c.lastAutoId = c.spec.autoId() ? maxKey : data.lastAutoId();
+      c.properties = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(data.properties()));
       collections.put(data.spec().name(), c);
     }
   }
@@ -219,6 +221,28 @@ public final class InMemoryVectorStore implements VectorStore {
         changes.incrementAndGet();
         return dropped;
       }
+    });
+  }
+
+  @Override
+  public Map<String, String> collectionProperties(String collection) {
+    return lifecycle.call(() -> collection(collection).properties);
+  }
+
+  /** Sets properties; with a file (see {@link #open}) they are saved at once. */
+  @Override
+  public void setCollectionProperties(String collection, Map<String, String> changes) {
+    Objects.requireNonNull(changes, "changes");
+    lifecycle.call(() -> {
+      MemoryCollection c = collection(collection);
+      write(c, () -> {
+        c.properties = CollectionProperties.apply(collection, c.properties, changes);
+        return null;
+      });
+      if (file != null) {
+        saveTo(file);
+      }
+      return null;
     });
   }
 

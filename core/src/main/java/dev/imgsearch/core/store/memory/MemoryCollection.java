@@ -2,9 +2,11 @@ package dev.imgsearch.core.store.memory;
 
 import dev.imgsearch.core.store.CollectionSpec;
 import dev.imgsearch.core.store.FieldType;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -28,6 +30,8 @@ final class MemoryCollection {
   final TreeMap<Object, Map<String, Object>> rows = new TreeMap<>(KEY_ORDER);
   /** The largest key generated for auto id so far (guarded by the write lock). */
   long lastAutoId;
+  /** The collection's properties, sorted and unmodifiable; replaced as a whole under the write lock. */
+  volatile SortedMap<String, String> properties = Collections.emptySortedMap();
 
   MemoryCollection(CollectionSpec spec) {
     this.spec = spec;
@@ -55,7 +59,7 @@ final class MemoryCollection {
   StoreFile.CollectionData snapshot() {
     lock.readLock().lock();
     try {
-      return new StoreFile.CollectionData(spec, lastAutoId, List.copyOf(rows.values()));
+      return new StoreFile.CollectionData(spec, lastAutoId, properties, List.copyOf(rows.values()));
     } finally {
       lock.readLock().unlock();
     }

@@ -48,25 +48,28 @@ import org.slf4j.LoggerFactory;
  * The file format of {@link InMemoryVectorStore}, version {@value #VERSION}: one JSON document,
  *
  * <pre>
- * {"format": "imgsearch-memory-store", "version": 1, "collections": [
+ * {"format": "imgsearch-memory-store", "version": 2, "collections": [
  *   {"spec": {"name": ..., "description": ..., "autoId": ..., "dynamicFields": ...,
  *             "fields": [{"name", "type", "maxLength", "dimension", "metric", "index": {"type", "params"}}, ...]},
  *    "lastAutoId": 0,
+ *    "properties": {"imgsearch.manifest": "...", ...},
  *    "rows": [{"id": 1, "tag": "a", "vec": "base64 of little-endian float32", "dynamic_field": ...}, ...]}]}
  * </pre>
  *
  * <p>The primary key is the first field. Integers are JSON integers, FLOAT and DOUBLE values their shortest
  * round-trip decimal form, vectors base64, JSON and dynamic fields nested JSON. Every value read is checked
- * against the schema again. Written and read as a stream, so saving does not build the document in memory.
+ * against the schema again. Version 1 files (before collection properties) are read as collections without
+ * properties, and written back as version 2. Written and read as a stream, so saving does not build the document in memory.
  */
 final class StoreFile {
   static final String FORMAT = "imgsearch-memory-store";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreFile.class);
 
   /** One collection as saved or loaded. */
-  record CollectionData(CollectionSpec spec, long lastAutoId, List<Map<String, Object>> rows) {}
+  record CollectionData(CollectionSpec spec, long lastAutoId, Map<String, String> properties,
+      List<Map<String, Object>> rows) {}
 
   /** Writes the content of a file; may throw IOException. */
   @FunctionalInterface
@@ -154,6 +157,11 @@ final class StoreFile {
     w.name("spec");
     writeSpec(w, spec);
     w.name("lastAutoId").value(c.lastAutoId());
+    w.name("properties").beginObject();
+    for (Map.Entry<String, String> e : c.properties().entrySet()) {
+      w.name(e.getKey()).value(e.getValue());
+    }
+    w.endObject();
     w.name("rows").beginArray();
     for (Map<String, Object> row : c.rows()) {
       w.beginObject();
@@ -327,12 +335,20 @@ final class StoreFile {
   private static CollectionData readCollection(JsonReader r) throws IOException {
     CollectionSpec spec = null;
     long lastAutoId = 0;
+    Map<String, String> properties = new java.util.TreeMap<>();
     List<Map<String, Object>> rows = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.nextName()) {
         case "spec" -> spec = readSpec(r);
         case "lastAutoId" -> lastAutoId = r.nextLong();
+        case "properties" -> {
+          r.beginObject();
+          while (r.hasNext()) {
+            properties.put(r.nextName(), r.nextString());
+          }
+          r.endObject();
+        }
         case "rows" -> {
           if (spec == null) {
             throw new IllegalStateException("rows before the spec");
@@ -346,7 +362,7 @@ final class StoreFile {
     if (spec == null || rows == null) {
       throw new IllegalStateException("a collection without 'spec' or 'rows'");
     }
-    return new CollectionData(spec, lastAutoId, rows);
+    return new CollectionData(spec, lastAutoId, properties, rows);
   }
 
   private static List<Map<String, Object>> readRows(JsonReader r, CollectionSpec spec) throws IOException {

@@ -151,7 +151,7 @@ class InMemoryVectorStoreFileTest {
     assertThat(file).doesNotExist();
     store.insert("auto", List.of(Row.builder().put("v", new float[4]).build()));
     store.flush("auto");
-    assertThat(Files.readString(file)).startsWith("{\"format\":\"imgsearch-memory-store\",\"version\":1,");
+    assertThat(Files.readString(file)).startsWith("{\"format\":\"imgsearch-memory-store\",\"version\":2,");
     try (InMemoryVectorStore other = InMemoryVectorStore.open(file)) {
       assertThat(other.count("auto")).isEqualTo(1);
     }
@@ -274,9 +274,32 @@ class InMemoryVectorStoreFileTest {
   @Test
   void aFileFromANewerVersionSaysToUpgrade() throws IOException {
     Path file = dir.resolve("store.json");
-    Files.writeString(file, "{\"format\":\"imgsearch-memory-store\",\"version\":2,\"collections\":"
+    Files.writeString(file, "{\"format\":\"imgsearch-memory-store\",\"version\":3,\"collections\":"
         + "[{\"whatever\": \"new\"}]}");
     assertThatThrownBy(() -> InMemoryVectorStore.open(file)).isExactlyInstanceOf(ImageSearchException.class)
-        .hasMessageContaining("version 2").hasMessageContaining("newer").hasMessageContaining("Upgrade imgsearch");
+        .hasMessageContaining("version 3").hasMessageContaining("newer").hasMessageContaining("Upgrade imgsearch");
+  }
+
+  /** A file of format version 1 (before collection properties) opens with its rows and is saved as version 2. */
+  @Test
+  void aVersionOneFileOpensWithoutPropertiesAndIsSavedAsVersionTwo() throws IOException {
+    Path file = dir.resolve("store.json");
+    Files.writeString(file, "{\"format\":\"imgsearch-memory-store\",\"version\":1,\"collections\":[{\"spec\":"
+        + "{\"name\":\"auto\",\"description\":\"\",\"autoId\":true,\"dynamicFields\":false,\"fields\":["
+        + "{\"name\":\"id\",\"type\":\"INT64\"},{\"name\":\"v\",\"type\":\"FLOAT_VECTOR\",\"dimension\":1,"
+        + "\"metric\":\"L2\",\"index\":{\"type\":\"FLAT\",\"params\":{}}}]},\"lastAutoId\":7,"
+        + "\"rows\":[{\"id\":7,\"v\":\"AACAPw==\"}]}]}");
+    try (InMemoryVectorStore store = InMemoryVectorStore.open(file)) {
+      assertThat(store.count("auto")).isEqualTo(1);
+      assertThat(store.get("auto", List.of(7L), List.of("v")).get(0).vector("v")).containsExactly(1f);
+      assertThat(store.collectionProperties("auto")).isEmpty();
+      store.setCollectionProperties("auto", Map.of("imgsearch.manifest", "{}"));
+    }
+    assertThat(Files.readString(file)).startsWith("{\"format\":\"imgsearch-memory-store\",\"version\":2,")
+        .contains("\"properties\":{\"imgsearch.manifest\":\"{}\"}");
+    try (InMemoryVectorStore store = InMemoryVectorStore.open(file)) {
+      assertThat(store.collectionProperties("auto")).containsExactly(Map.entry("imgsearch.manifest", "{}"));
+      assertThat(store.count("auto")).isEqualTo(1);
+    }
   }
 }
