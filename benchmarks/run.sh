@@ -4,6 +4,8 @@
 # Work files (images, venv, synthetic model, Milvus Lite data) go to target/bench/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The build needs a JDK 21+ (tools/jdk21.sh finds one, whatever java is first on the PATH).
+source "$root/tools/jdk21.sh"
 work="$root/target/bench"
 n="${1:-500}"; small="${2:-1000}"; large="${3:-10000}"
 mkdir -p "$work"

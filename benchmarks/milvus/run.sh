@@ -7,6 +7,8 @@
 # Search: SEARCHES top-10 searches on a SEARCH_ROWS collection, through the store and through MilvusClientV2.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# The build needs a JDK 21+ (tools/jdk21.sh finds one, whatever java is first on the PATH).
+source "$root/tools/jdk21.sh"
 rows="${1:-100000}"; dim="${2:-512}"; batch="${3:-1000}"; searches="${4:-300}"; search_rows="${5:-10000}"
 venv="$root/benchmarks/milvus/target/venv"
 work="$root/benchmarks/milvus/target"

@@ -14,6 +14,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+# The build needs a JDK 21+ (tools/jdk21.sh finds one, whatever java is first on the PATH).
+source "$repo/tools/jdk21.sh"
 cache="${IMGSEARCH_BENCH_CACHE:-$HOME/.cache/imgsearch-bench}"
 
 images=500

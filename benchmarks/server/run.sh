@@ -4,6 +4,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# The build needs a JDK 21+ (tools/jdk21.sh finds one, whatever java is first on the PATH).
+source "$root/tools/jdk21.sh"
 out="$here/target"
 mkdir -p "$out/classes"
 # One reactor run packages the server and what it needs, and writes its test class path (the pipeline test-jar's

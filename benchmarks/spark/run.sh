@@ -3,6 +3,8 @@
 # image set. Usage: benchmarks/spark/run.sh [SMALL] [LARGE]   (defaults 1000 10000; see README.md)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The build needs a JDK 21+ (tools/jdk21.sh); Spark 4.2 itself runs on Java 17 or 21 (SPARK_BENCH_JAVA, default java).
+source tools/jdk21.sh
 SMALL=${1:-1000}
 LARGE=${2:-10000}
 ./mvnw -B -ntp -q -pl spark -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
