@@ -53,6 +53,8 @@ final class CollectionReads {
   private final StoredRows rows;
   private final CollectionIndex index;
   private final LuceneVectorStore.Options options;
+  /** The vector fields by name, and by null when there is one (the default of a search): looked up per search. */
+  private final Map<String, FieldSpec> vectorFields = new HashMap<>();
 
   CollectionReads(CollectionFile file, Documents documents, FilterQueries filters, StoredRows rows,
       CollectionIndex index, LuceneVectorStore.Options options) {
@@ -64,6 +66,18 @@ final class CollectionReads {
     this.rows = rows;
     this.index = index;
     this.options = options;
+    for (FieldSpec f : spec.vectorFields()) {
+      vectorFields.put(f.name(), f);
+    }
+    if (vectorFields.size() == 1) {
+      vectorFields.put(null, vectorFields.values().iterator().next());
+    }
+  }
+
+  /** {@link CollectionSpec#vectorField}, without building the list of vector fields for each search. */
+  private FieldSpec vectorField(String name) {
+    FieldSpec f = vectorFields.get(name);
+    return f != null ? f : spec.vectorField(name); // the schema's error for a wrong or missing name
   }
 
 
@@ -110,7 +124,7 @@ final class CollectionReads {
   }
 
   List<List<Hit>> search(SearchRequest request) {
-    FieldSpec field = spec.vectorField(request.vectorField());
+    FieldSpec field = vectorField(request.vectorField());
     List<float[]> queries = SchemaChecks.checkQueries(field, request.queries());
     Filter filter = request.filter();
     SchemaChecks.checkFilter(spec, filter);
@@ -140,7 +154,7 @@ final class CollectionReads {
       if (route.isText()) {
         checkedRoutes.add(SchemaChecks.textRouteField(spec, route.field()));
       } else {
-        FieldSpec field = spec.vectorField(route.field());
+        FieldSpec field = vectorField(route.field());
         checkedRoutes.add(field);
         SchemaChecks.checkQueries(field, List.of(route.vector()));
       }
@@ -191,7 +205,6 @@ final class CollectionReads {
     String raw = documents.rawVectorField(field.name());
     MetricType metric = field.metric();
     int[] candidates;
-    float[][] vectors = null;
     if (isExact(field)) {
       candidates = VectorSearch.scan(s, field.name(), metric, query, accept, window, field.dimension());
     } else {
@@ -202,59 +215,42 @@ final class CollectionReads {
           Math.max(window, ef));
       int size = found.size();
       int[] docs = found.docs();
-      float[] closeness = new float[size];
       VectorPlan plan = file.plans().get(field.name());
       boolean rescore = refine == null ? plan.rescore() : refine;
       if (plan.isQuantized() && !rescore) {
         // A quantised graph without re-scoring: its best window by the quantised similarity are the answer (only
         // their returned scores are computed exactly, below).
         candidates = size <= window ? docs : Arrays.copyOf(docs, window);
-        vectors = VectorSearch.vectors(reader, raw, candidates);
-        double[] scores = new double[candidates.length];
-        for (int i = 0; i < candidates.length; i++) {
-          scores[i] = metric.score(query, vectors[i]);
-        }
-        return Ranked.sort(candidates, scores, rows.primaryKeys(reader, candidates), metric.higherIsCloser());
-      }
-      if (plan.isQuantized() && size > window) {
-        // A quantised graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
-        float[][] all = VectorSearch.vectors(reader, raw, docs);
-        VectorSearch.TopHeap heap = new VectorSearch.TopHeap(size);
-        for (int i = 0; i < size; i++) {
-          heap.offer(i, VectorSearch.closeness(metric, query, all[i]));
-        }
-        VectorSearch.Candidates ranked = heap.bestFirst(); // positions in docs, best first
-        int[] byRaw = new int[size];
-        vectors = new float[size][];
-        for (int i = 0; i < size; i++) {
-          int at = ranked.docs()[i];
-          byRaw[i] = docs[at];
-          vectors[i] = all[at];
-          closeness[i] = ranked.similarities()[i];
-        }
-        docs = byRaw;
-      } else if (plan.isQuantized()) {
-        // No more candidates than the window: all of them are scored exactly.
-        for (int i = 0; i < size; i++) {
-          closeness[i] = Float.POSITIVE_INFINITY;
-        }
       } else {
-        VectorSimilarityFunction similarity = documents.graphSimilarity(field.name());
-        for (int i = 0; i < size; i++) {
-          closeness[i] = VectorSearch.closenessOf(similarity, found.similarities()[i]);
+        float[] closeness = new float[size];
+        if (plan.isQuantized() && size > window) {
+          // A quantised graph ranks by quantised vectors: rank all it found by the raw vectors in float first.
+          VectorSearch.TopHeap heap = new VectorSearch.TopHeap(size);
+          VectorSearch.forEachVector(reader, raw, docs,
+              (i, vector) -> heap.offer(i, VectorSearch.closeness(metric, query, vector)));
+          VectorSearch.Candidates ranked = heap.bestFirst(); // positions in docs, best first
+          int[] byRaw = new int[size];
+          for (int i = 0; i < size; i++) {
+            byRaw[i] = docs[ranked.docs()[i]];
+            closeness[i] = ranked.similarities()[i];
+          }
+          docs = byRaw;
+        } else if (plan.isQuantized()) {
+          // No more candidates than the window: all of them are scored exactly.
+          for (int i = 0; i < size; i++) {
+            closeness[i] = Float.POSITIVE_INFINITY;
+          }
+        } else {
+          VectorSimilarityFunction similarity = documents.graphSimilarity(field.name());
+          for (int i = 0; i < size; i++) {
+            closeness[i] = VectorSearch.closenessOf(similarity, found.similarities()[i]);
+          }
         }
+        int n = VectorSearch.exactCount(metric, closeness, size, window, field.dimension());
+        candidates = n == size ? docs : Arrays.copyOf(docs, n);
       }
-      int n = VectorSearch.exactCount(metric, closeness, size, window, field.dimension());
-      candidates = n == size ? docs : Arrays.copyOf(docs, n);
-      vectors = vectors == null ? null : Arrays.copyOf(vectors, n);
     }
-    if (vectors == null) {
-      vectors = VectorSearch.vectors(reader, raw, candidates);
-    }
-    double[] scores = new double[candidates.length];
-    for (int i = 0; i < candidates.length; i++) {
-      scores[i] = metric.score(query, vectors[i]);
-    }
+    double[] scores = VectorSearch.scores(reader, raw, candidates, metric, query);
     return Ranked.sort(candidates, scores, rows.primaryKeys(reader, candidates), metric.higherIsCloser());
   }
 
