@@ -197,11 +197,12 @@ public final class LuceneBench {
       AcceptDocs all = AcceptDocs.fromLiveDocs(null, leaf.maxDoc());
       ways.put("leaf", (q, k) -> ids(leaf.searchNearestVectors("vec", q, k, all, Integer.MAX_VALUE)));
       ways.put("query", (q, k) -> ids(searcher.search(new KnnFloatVectorQuery("vec", q, k), 10)));
-      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT)
+      for (int pass = 0; pass < 2; pass++) { // warm-up (JIT): both sides, else the store's first ef runs cold
         for (String e : efs) {
           for (RawSearch w : ways.values()) {
             runRaw(w, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
           }
+          run(store, collection, queries, gt, Integer.parseInt(e), Math.min(300, queries.length));
         }
       }
       boolean quantised = !kind.equals("hnsw");

@@ -12,7 +12,8 @@
 # ROUNDS=R: instead of the full run, time the HNSW sweeps only, FAISS and Lucene (VARIANTS, with the ceiling) in
 # turns R times, on indexes built once and kept (target/faiss-*.index, OUT/store-kept), then exact search (FLAT vs
 # IndexFlatL2) once; the report gives each round's ratio at equal recall (median and range over the rounds) and each
-# side's best round per ef. For a noisy machine: both sides are timed close together, R times.
+# side's best round per ef. For a noisy machine: both sides are timed close together, R times. With LUCENE_ONLY set,
+# the rounds time the store against bare Lucene only (no FAISS, exact or filtered search): the store's overhead.
 # Results: OUT/faiss.jsonl, OUT/lucene.jsonl, OUT/report.txt. The Java side runs on a copy of the compiled classes
 # taken at the start, so rebuilding the project while a long run goes on does not change it.
 set -euo pipefail
@@ -59,12 +60,16 @@ if [ -n "${ROUNDS:-}" ]; then
   for round in $(seq "$ROUNDS"); do
     echo "round $round ($(uptime | sed 's/.*load/load/'))"
     echo "{\"round\": $round}" | tee -a "$out/faiss.jsonl" >> "$out/lucene.jsonl"
-    FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" SWEEP_ONLY=1 OMP_NUM_THREADS="$threads" \
-      "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee -a "$out/faiss.jsonl"
+    [ -n "${LUCENE_ONLY:-}" ] || FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" SWEEP_ONLY=1 \
+      OMP_NUM_THREADS="$threads" "$py" "$here/faiss_bench.py" "$data" "$m" "$efc" "$efs" "$threads" | tee -a "$out/faiss.jsonl"
     for variant in ${variants//,/ }; do
       "${lucene[@]}" --sweep "$data" "$out/store-kept" "$m" "$efc" "$efs" "$variant" | tee -a "$out/lucene.jsonl"
     done
   done
+  if [ -n "${LUCENE_ONLY:-}" ]; then
+    "$py" "$here/report.py" "$out/lucene.jsonl" "$out/faiss.jsonl" | tee "$out/report.txt"
+    exit 0
+  fi
   # Exact search once, both sides (FAISS's HNSW sweep in that run is left out: one ef only, not reported).
   echo '{"round": 0}' | tee -a "$out/faiss.jsonl" >> "$out/lucene.jsonl"
   FAISS_INDEX="$work/faiss-hnsw-$n-$dim-$m-$efc.index" OMP_NUM_THREADS="$threads" \

@@ -297,6 +297,29 @@ final class VectorSearch {
    */
   static float[][] vectors(IndexReader reader, String field, int[] docs) throws IOException {
     float[][] out = new float[docs.length][];
+    forEachVector(reader, field, docs, (i, vector) -> out[i] = vector.clone());
+    return out;
+  }
+
+  /**
+   * The exact scores ({@link MetricType#score}, Milvus's numbers) of documents (global ids) that have a vector in
+   * {@code field}, as {@link #vectors} reads them but scored in place, without copying the vectors.
+   */
+  static double[] scores(IndexReader reader, String field, int[] docs, MetricType metric, float[] query)
+      throws IOException {
+    double[] out = new double[docs.length];
+    forEachVector(reader, field, docs, (i, vector) -> out[i] = metric.score(query, vector));
+    return out;
+  }
+
+  /** Receives the vector of the document at position {@code i}; the array is reused after the call returns. */
+  interface IndexedVectorConsumer {
+    void accept(int i, float[] vector);
+  }
+
+  /** Reads the vectors of documents (global ids), each segment in document order; skips documents without one. */
+  static void forEachVector(IndexReader reader, String field, int[] docs, IndexedVectorConsumer consumer)
+      throws IOException {
     List<LeafReaderContext> leaves = reader.leaves();
     int currentLeaf = -1;
     FloatVectorValues values = null;
@@ -316,10 +339,9 @@ final class VectorSearch {
       int local = docs[i] - leaf.docBase;
       int at = it.docID() >= local ? it.docID() : it.advance(local);
       if (at == local) {
-        out[i] = values.vectorValue(it.index()).clone();
+        consumer.accept(i, values.vectorValue(it.index()));
       }
     }
-    return out;
   }
 
   /** The positions of {@code docs}, in increasing order of their document. */
