@@ -23,8 +23,6 @@ final class FieldCatalog {
       IndexFields.CONTENT_HASH, IndexFields.VECTOR);
 
   private final ImageIndex index;
-  /** Metadata (dynamic) field names seen on a sample of rows, asked for by name with every search. */
-  private volatile List<String> metadataFields;
 
   FieldCatalog(ImageIndex index) {
     this.index = index;
@@ -34,16 +32,6 @@ final class FieldCatalog {
   static boolean shown(String name, Object value) {
     return !HIDDEN_FIELDS.contains(name) && !name.startsWith("$")
         && (value instanceof Number || value instanceof Boolean || value instanceof CharSequence);
-  }
-
-  /** The metadata field names seen so far, sampled again while the collection looked empty. */
-  List<String> metadataFields() {
-    List<String> metadata = metadataFields;
-    if (metadata == null || metadata.isEmpty() && index.count() > 0) {
-      describe(index.store().describeCollection(index.collection()));
-      metadata = metadataFields;
-    }
-    return metadata;
   }
 
   /** The filterable fields (name, type, the values of small string fields), sampling rows for metadata fields. */
@@ -72,13 +60,6 @@ final class FieldCatalog {
         }
       }
     }
-    List<String> metadata = new ArrayList<>();
-    types.keySet().forEach(name -> {
-      if (spec.field(name).isEmpty()) {
-        metadata.add(name);
-      }
-    });
-    metadataFields = List.copyOf(metadata);
     List<Map<String, Object>> out = new ArrayList<>();
     types.forEach((name, type) -> {
       Map<String, Object> f = new LinkedHashMap<>();

@@ -81,9 +81,8 @@ public final class ImageSearchServer implements AutoCloseable {
     Uploads uploads = new Uploads(b.maxUploadBytes, b.decoder,
         new Limiter(Math.max(4, 4 * b.maxConcurrentRequests), b.maxQueuedRequests, b.queueTimeout));
     this.status = new IndexingStatus(b.maxEventClients);
-    FieldCatalog fields = new FieldCatalog(index);
-    this.info = new InfoRoutes(index, fields, status, b.maxUploadBytes, b.decoder);
-    this.search = new SearchRoutes(index, fields, uploads, limiter);
+    this.info = new InfoRoutes(index, new FieldCatalog(index), status, b.maxUploadBytes, b.decoder);
+    this.search = new SearchRoutes(index, uploads, limiter);
     this.classify = new ClassifyRoute(index, uploads, limiter);
     this.images = new ImageRoutes(index, b.decoder,
         new Thumbnails(b.decoder, Math.max(1, Math.min(4, b.maxConcurrentRequests)), 64L << 20));

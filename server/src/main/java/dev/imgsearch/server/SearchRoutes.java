@@ -11,7 +11,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  * indexed image ({@code GET /api/search/similar}), with topK, filter and minScore; each answers the hits with
  * their shown fields and the relative URLs of their thumbnail and original.
  */
-record SearchRoutes(ImageIndex index, FieldCatalog fields, Uploads uploads, Limiter limiter) {
+record SearchRoutes(ImageIndex index, Uploads uploads, Limiter limiter) {
   static final int MAX_TOP_K = 100;
   static final int DEFAULT_TOP_K = 12;
   private static final int MAX_TEXT = 1000;
@@ -69,22 +68,18 @@ record SearchRoutes(ImageIndex index, FieldCatalog fields, Uploads uploads, Limi
     }
     Double minScore = Params.doubleParam(ctx, "minScore");
     query.topK(excludeId != null ? Math.min(topK + 1, MAX_TOP_K + 1) : topK).filter(filter).outputFields("*");
-    // Metadata fields by name too: not every store returns dynamic fields for "*" in search results.
-    List<String> metadata = fields.metadataFields();
-    query.outputFields(metadata.toArray(String[]::new));
     if (minScore != null) {
       query.threshold(minScore);
     }
     long t0 = System.nanoTime();
     List<ImageHit> hits = index.search(query.build());
-    Map<String, Map<String, Object>> extra = missingMetadata(hits, metadata);
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     List<Map<String, Object>> out = new ArrayList<>();
     for (ImageHit h : hits) {
       if (h.id().equals(excludeId) || out.size() == topK) {
         continue;
       }
-      out.add(hit(h, extra.getOrDefault(h.id(), Map.of())));
+      out.add(hit(h));
     }
     Map<String, Object> q = new LinkedHashMap<>(described);
     q.put("topK", topK);
@@ -99,33 +94,9 @@ record SearchRoutes(ImageIndex index, FieldCatalog fields, Uploads uploads, Limi
     Json.write(ctx, m);
   }
 
-  /**
-   * The metadata fields of hits whose store left them out of search results (seen with Milvus Lite), read by id;
-   * empty when the hits have them.
-   */
-  private Map<String, Map<String, Object>> missingMetadata(List<ImageHit> hits, List<String> metadata) {
-    if (metadata.isEmpty() || hits.isEmpty()
-        || hits.stream().anyMatch(h -> metadata.stream().anyMatch(h.fields()::containsKey))) {
-      return Map.of();
-    }
-    List<String> ids = hits.stream().map(ImageHit::id).toList();
-    Map<String, Map<String, Object>> out = new HashMap<>();
-    for (Row row : index.store().get(index.collection(), ids, List.of("*"))) {
-      Map<String, Object> m = new HashMap<>(row.asMap());
-      Object id = m.get(IndexFields.ID);
-      m.keySet().retainAll(metadata);
-      if (id != null) {
-        out.put(id.toString(), m);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Object> hit(ImageHit h, Map<String, Object> extra) {
+  private static Map<String, Object> hit(ImageHit h) {
     Map<String, Object> shown = new TreeMap<>();
-    Map<String, Object> all = new LinkedHashMap<>(extra);
-    all.putAll(h.fields());
-    all.forEach((k, v) -> {
+    h.fields().forEach((k, v) -> {
       if (FieldCatalog.shown(k, v)) {
         shown.put(k, v);
       }
