@@ -38,11 +38,21 @@ import java.util.function.IntFunction;
 public final class ServerBench {
   static final String[] WORDS = {"red", "green", "blue", "yellow", "white", "black", "红色", "蓝色", "a red car",
       "something green"};
-  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient CLIENT = client();
+  /**
+   * The flood's own client: one HttpClient runs all its exchanges on one selector thread, so bad uploads sharing
+   * the searches' client would delay the searches in the client, not in the server.
+   */
+  static final HttpClient FLOOD_CLIENT = client();
 
+  static HttpClient client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** One phase's figures; {@code clientCpuSeconds}: what the whole client JVM used meanwhile. */
   record Phase(String name, long requests, long errors, double seconds, List<Long> latenciesNs,
-      Map<String, Long> statuses) {
+      Map<String, Long> statuses, double clientCpuSeconds) {
     double rps() {
       return requests / seconds;
     }
@@ -56,8 +66,8 @@ public final class ServerBench {
     }
 
     String line() {
-      return String.format(Locale.ROOT, "%-34s %8d req %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s",
-          name, requests, rps(), pct(0.50), pct(0.99), errors, statuses);
+      return String.format(Locale.ROOT, "%-34s %8d req %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  %s  "
+          + "client CPU %.1f s", name, requests, rps(), pct(0.50), pct(0.99), errors, statuses, clientCpuSeconds);
     }
   }
 
@@ -67,6 +77,10 @@ public final class ServerBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--client")) {
+      clients(URI.create(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+      return;
+    }
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     int rows = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     Path work = Files.createTempDirectory("imgsearch-server-bench-");
@@ -74,16 +88,6 @@ public final class ServerBench {
     Random r = new Random(42);
     for (int i = 0; i < 200; i++) {
       TestFiles.quadrants(images.resolve(String.format("img-%03d.png", i)), colour(r), colour(r), colour(r), colour(r));
-    }
-    List<byte[]> uploads = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
-      for (int y = 0; y < 96; y++) {
-        for (int x = 0; x < 96; x++) {
-          img.setRGB(x, y, (x < 48 ? colour(r) : colour(r)).getRGB());
-        }
-      }
-      uploads.add(TestFiles.encode(img, "png"));
     }
     try (VectorStore store = LuceneVectorStore.open(work.resolve("store"));
          ImageIndex index = ImageIndex.builder().embedder(new ColorEmbedder()).store(store).collection("bench").build()) {
@@ -94,42 +98,106 @@ public final class ServerBench {
       long maxUpload = 1 << 20;
       try (ImageSearchServer server = ImageSearchServer.builder().index(index).port(0).maxUploadBytes(maxUpload)
           .start()) {
-        String base = "http://127.0.0.1:" + server.port();
-        Load text = rnd -> HttpRequest.newBuilder(URI.create(base + "/api/search?topK=10&q="
-            + java.net.URLEncoder.encode(WORDS[rnd.nextInt(WORDS.length)], StandardCharsets.UTF_8))).GET().build();
-        Load upload = rnd -> multipart(base + "/api/search/image?topK=10", uploads.get(rnd.nextInt(uploads.size())));
-        byte[] oversized = new byte[(int) maxUpload + 512 * 1024];
-        byte[] corrupt = corrupt();
-        byte[] bomb = bomb(100_000);
-        Load bad = rnd -> switch (rnd.nextInt(3)) {
-          case 0 -> multipart(base + "/api/search/image", oversized);
-          case 1 -> multipart(base + "/api/search/image", corrupt);
-          default -> multipart(base + "/api/search/image", bomb);
-        };
-        warmUp(text, upload);
-        snapshot("before text phase");
-        Phase a = run("text search, 32 clients", 32, i -> text, seconds);
-        System.out.println(a.line());
-        Phase b = run("image upload search, 32 clients", 32, i -> upload, seconds);
-        System.out.println(b.line());
-        snapshot("after text and upload phases");
-        Phase base16 = run("text search, 16 clients (baseline)", 16, i -> text, seconds);
-        System.out.println(base16.line());
-        Snapshot before = snapshot("before the flood");
-        Map<String, Phase> flood = runMixed(seconds, 16, text, 16, bad);
-        System.out.println(flood.get("normal").line());
-        System.out.println(flood.get("bad").line());
-        Thread.sleep(2000);
-        Snapshot after = snapshot("after the flood");
-        double ratio = flood.get("normal").pct(0.99) / base16.pct(0.99);
-        long bad4xx = flood.get("bad").statuses().entrySet().stream()
-            .filter(e -> e.getKey().startsWith("4")).mapToLong(Map.Entry::getValue).sum();
-        System.out.printf(Locale.ROOT, "flood: %d bad uploads, %d answered 4xx, %d other; normal p99 %.2f ms vs "
-            + "%.2f ms without the flood (x%.2f)%n", flood.get("bad").requests(), bad4xx,
-            flood.get("bad").requests() - bad4xx, flood.get("normal").pct(0.99), base16.pct(0.99), ratio);
-        System.out.printf("threads %d -> %d, heap after GC %d MiB -> %d MiB%n", before.threads, after.threads,
-            before.heapMiB, after.heapMiB);
+        serve("http://127.0.0.1:" + server.port(), seconds, maxUpload);
       }
+    }
+  }
+
+  /**
+   * Runs the clients in a JVM of their own (so their threads, allocations and GC are not the server's) and
+   * answers its snapshot requests (lines {@code @snapshot WHEN}) with the server JVM's threads and heap.
+   */
+  static void serve(String base, int seconds, long maxUpload) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process clients = new ProcessBuilder(java, "-Xmx" + System.getProperty("bench.clientHeap", "256m"),
+        "-Dbench.flood=" + System.getProperty("bench.flood", "oversized,corrupt,bomb"),
+        "-cp", System.getProperty("java.class.path"), ServerBench.class.getName(), "--client", base,
+        String.valueOf(seconds), String.valueOf(maxUpload))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Map<String, Snapshot> snapshots = new HashMap<>();
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(clients.getInputStream(),
+        StandardCharsets.UTF_8)); var out = new java.io.PrintStream(clients.getOutputStream(), true,
+        StandardCharsets.UTF_8)) {
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.startsWith("@snapshot ")) {
+          String when = line.substring(10);
+          snapshots.put(when, snapshot(when));
+          out.println("ok");
+        } else {
+          System.out.println(line);
+        }
+      }
+    }
+    if (clients.waitFor() != 0) {
+      throw new IllegalStateException("the client process failed: exit " + clients.exitValue());
+    }
+    Snapshot before = snapshots.get("before the flood");
+    Snapshot after = snapshots.get("after the flood");
+    System.out.printf("server threads %d -> %d, server heap after GC %d MiB -> %d MiB%n", before.threads,
+        after.threads, before.heapMiB, after.heapMiB);
+  }
+
+  /** The client process: the four phases against a server at {@code base}, all output on stdout. */
+  static void clients(URI baseUri, int seconds, long maxUpload) throws Exception {
+    String base = baseUri.toString();
+    Random r = new Random(43);
+    List<byte[]> uploads = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+      for (int y = 0; y < 96; y++) {
+        for (int x = 0; x < 96; x++) {
+          img.setRGB(x, y, (x < 48 ? colour(r) : colour(r)).getRGB());
+        }
+      }
+      uploads.add(TestFiles.encode(img, "png"));
+    }
+    Load text = rnd -> HttpRequest.newBuilder(URI.create(base + "/api/search?topK=10&q="
+        + java.net.URLEncoder.encode(WORDS[rnd.nextInt(WORDS.length)], StandardCharsets.UTF_8))).GET().build();
+    Load upload = rnd -> multipart(base + "/api/search/image?topK=10", uploads.get(rnd.nextInt(uploads.size())));
+    byte[] oversized = new byte[(int) maxUpload + 512 * 1024];
+    byte[] corrupt = corrupt();
+    byte[] bomb = bomb(100_000);
+    // -Dbench.flood=oversized,corrupt,bomb (the default) chooses the kinds of bad upload.
+    List<byte[]> kinds = new ArrayList<>();
+    for (String kind : System.getProperty("bench.flood", "oversized,corrupt,bomb").split(",")) {
+      kinds.add(switch (kind.strip()) {
+        case "oversized" -> oversized;
+        case "corrupt" -> corrupt;
+        case "bomb" -> bomb;
+        default -> throw new IllegalArgumentException("bench.flood: unknown kind " + kind);
+      });
+    }
+    Load bad = rnd -> multipart(base + "/api/search/image", kinds.get(rnd.nextInt(kinds.size())));
+    var serverSide = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    warmUp(text, upload);
+    askSnapshot(serverSide, "before text phase");
+    Phase a = run("text search, 32 clients", 32, i -> text, seconds);
+    System.out.println(a.line());
+    Phase b = run("image upload search, 32 clients", 32, i -> upload, seconds);
+    System.out.println(b.line());
+    askSnapshot(serverSide, "after text and upload phases");
+    Phase base16 = run("text search, 16 clients (baseline)", 16, i -> text, seconds);
+    System.out.println(base16.line());
+    askSnapshot(serverSide, "before the flood");
+    Map<String, Phase> flood = runMixed(seconds, 16, text, 16, bad);
+    System.out.println(flood.get("normal").line());
+    System.out.println(flood.get("bad").line());
+    Thread.sleep(2000);
+    askSnapshot(serverSide, "after the flood");
+    double ratio = flood.get("normal").pct(0.99) / base16.pct(0.99);
+    long bad4xx = flood.get("bad").statuses().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("4")).mapToLong(Map.Entry::getValue).sum();
+    System.out.printf(Locale.ROOT, "flood: %d bad uploads, %d answered 4xx, %d other; normal p99 %.2f ms vs "
+        + "%.2f ms without the flood (x%.2f)%n", flood.get("bad").requests(), bad4xx,
+        flood.get("bad").requests() - bad4xx, flood.get("normal").pct(0.99), base16.pct(0.99), ratio);
+  }
+
+  /** Has the server process print its threads and heap, and waits until it has. */
+  static void askSnapshot(java.io.BufferedReader serverSide, String when) throws IOException {
+    System.out.println("@snapshot " + when);
+    System.out.flush();
+    if (serverSide.readLine() == null) {
+      throw new IllegalStateException("the server process has gone");
     }
   }
 
@@ -142,9 +210,15 @@ public final class ServerBench {
     Runtime rt = Runtime.getRuntime();
     long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
     int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-    System.out.printf("[%s] threads %d, heap used after GC %d MiB (max %d MiB)%n", when, threads, heap,
-        rt.maxMemory() >> 20);
+    System.out.printf(Locale.ROOT, "[%s] server threads %d, heap used after GC %d MiB (max %d MiB), server CPU "
+        + "%.1f s so far%n", when, threads, heap, rt.maxMemory() >> 20, cpuSeconds());
     return new Snapshot(threads, heap);
+  }
+
+  /** CPU time this JVM has used, all threads. */
+  static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   static Color colour(Random r) {
@@ -207,16 +281,17 @@ public final class ServerBench {
   }
 
   static Phase run(String name, int clients, IntFunction<Load> load, int seconds) throws InterruptedException {
-    return runAll(name, clients, load, seconds, System.nanoTime() + seconds * 1_000_000_000L);
+    return runAll(name, clients, load, System.nanoTime() + seconds * 1_000_000_000L, CLIENT);
   }
 
-  static Phase runAll(String name, int clients, IntFunction<Load> load, int seconds, long deadline)
+  static Phase runAll(String name, int clients, IntFunction<Load> load, long deadline, HttpClient http)
       throws InterruptedException {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     Map<String, Long> statuses = new ConcurrentHashMap<>();
     AtomicLong errors = new AtomicLong();
     CountDownLatch done = new CountDownLatch(clients);
     long start = System.nanoTime();
+    double cpu0 = cpuSeconds();
     for (int c = 0; c < clients; c++) {
       int client = c;
       Thread t = new Thread(() -> {
@@ -228,7 +303,7 @@ public final class ServerBench {
             long t0 = System.nanoTime();
             String key;
             try {
-              HttpResponse<byte[]> resp = CLIENT.send(l.next(rnd), HttpResponse.BodyHandlers.ofByteArray());
+              HttpResponse<byte[]> resp = http.send(l.next(rnd), HttpResponse.BodyHandlers.ofByteArray());
               key = String.valueOf(resp.statusCode());
               if (resp.statusCode() != 200) {
                 errors.incrementAndGet();
@@ -254,7 +329,8 @@ public final class ServerBench {
     double secs = (System.nanoTime() - start) / 1e9;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    return new Phase(name, sorted.size(), errors.get(), secs, sorted, new java.util.TreeMap<>(statuses));
+    return new Phase(name, sorted.size(), errors.get(), secs, sorted, new java.util.TreeMap<>(statuses),
+        cpuSeconds() - cpu0);
   }
 
   static Map<String, Phase> runMixed(int seconds, int normalClients, Load normal, int badClients, Load bad)
@@ -263,13 +339,13 @@ public final class ServerBench {
     Phase[] out = new Phase[2];
     Thread t = new Thread(() -> {
       try {
-        out[1] = runAll("bad uploads, 16 clients (flood)", badClients, i -> bad, seconds, deadline);
+        out[1] = runAll("bad uploads, 16 clients (flood)", badClients, i -> bad, deadline, FLOOD_CLIENT);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
     t.start();
-    out[0] = runAll("text search, 16 clients (during flood)", normalClients, i -> normal, seconds, deadline);
+    out[0] = runAll("text search, 16 clients (during flood)", normalClients, i -> normal, deadline, CLIENT);
     t.join();
     return Map.of("normal", out[0], "bad", out[1]);
   }

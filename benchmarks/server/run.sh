@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load and fault benchmark of imgsearch-server on 127.0.0.1 only, bounded in time (4 phases of SECONDS each).
-# Usage: benchmarks/server/run.sh [SECONDS_PER_PHASE=60] [ROWS=10000]   Environment: JAVA (default java), HEAP (512m).
+# Load and fault benchmark of imgsearch-server on 127.0.0.1 only, bounded in time (4 phases of SECONDS each); the
+# server runs in this JVM, the clients in a second one it starts.
+# Usage: benchmarks/server/run.sh [SECONDS_PER_PHASE=60] [ROWS=10000]   Environment: JAVA (default java), HEAP (512m), BENCH_OPTS (e.g.
+# -Dbench.flood=corrupt,bomb: the kinds of bad upload, default oversized,corrupt,bomb).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,5 +19,5 @@ cp="$server_jar:$(cat "$out/classpath.txt")"
 "${JAVA:-java}" -version 2>&1 | head -1
 javac --release 17 -d "$out/classes" -cp "$cp" "$here/ServerBench.java"
 echo "$(nproc) cores; $(uptime | sed 's/.*load/load/')"
-exec "${JAVA:-java}" -Xmx"${HEAP:-512m}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$out/classes:$cp" \
+exec "${JAVA:-java}" -Xmx"${HEAP:-512m}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${BENCH_OPTS:-} -cp "$out/classes:$cp" \
   ServerBench "${1:-60}" "${2:-10000}"

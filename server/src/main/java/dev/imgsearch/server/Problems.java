@@ -11,6 +11,7 @@ import dev.imgsearch.core.SchemaException;
 import dev.imgsearch.core.StoreUnavailableException;
 import dev.imgsearch.core.filter.FilterSyntaxException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -93,6 +94,20 @@ final class Problems {
     LOG.error("Unexpected error", e);
     return new ApiException(500, "internal-error", "Internal error",
         "Something went wrong on the server. Try again; if it persists, the server's log says why.");
+  }
+
+  /** The problem for an HTTP error Javalin answers itself: no such route, wrong method, body too large. */
+  static ApiException fromJavalin(HttpResponseException e) {
+    int s = e.getStatus();
+    return switch (s) {
+      case 404 -> ApiException.notFound("no-such-route", "There is nothing at this address. The API is described "
+          + "at /api/openapi.json; the search page is at /.");
+      case 405 -> new ApiException(405, "method-not-allowed", "Method not allowed",
+          "This address does not take that HTTP method; see /api/openapi.json.");
+      case 413 -> tooLarge(-1);
+      default -> new ApiException(s, "http-" + s, e.getMessage() == null ? "Error" : e.getMessage(),
+          "The request could not be served (" + s + "); see /api/openapi.json.");
+    };
   }
 
   /** Jetty's and Javalin's ways of saying that a body or a multipart part is above its limit. */

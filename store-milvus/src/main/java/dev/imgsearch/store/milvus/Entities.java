@@ -63,20 +63,24 @@ final class Entities {
 
   /**
    * An entity's values in core's types: JSON (gson trees from the SDK) in {@link JsonValues} form, vectors
-   * ({@code List<Float>}) as {@code float[]}; the dynamic-field holder, full-text fields and declared fields the
-   * server left null are left out.
+   * ({@code List<Float>}) as {@code float[]}, the dynamic fields each under its own name; full-text fields and
+   * declared fields the server left null are left out.
    */
   private static Map<String, Object> values(CollectionSpec spec, Map<String, Object> entity) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (entity == null) {
       return out;
     }
+    Object dynamic = null;
     for (Map.Entry<String, Object> e : entity.entrySet()) {
       String name = e.getKey();
       Object v = e.getValue();
       FieldSpec field = spec.field(name).orElse(null);
-      if (name.equals(RowBatch.DYNAMIC_FIELD) || spec.fullTextField(name).isPresent()
-          || (field != null && v == null)) {
+      if (name.equals(RowBatch.DYNAMIC_FIELD)) {
+        dynamic = v;
+        continue;
+      }
+      if (spec.fullTextField(name).isPresent() || (field != null && v == null)) {
         continue;
       }
       if (v instanceof JsonElement j) {
@@ -90,7 +94,20 @@ final class Entities {
       }
       out.put(name, v);
     }
+    spreadDynamic(dynamic, out);
     return out;
+  }
+
+  /**
+   * Puts the dynamic fields of a {@code $meta} holder under their own names, leaving the values the entity has.
+   * milvus-sdk-java (2.6.22) spreads them out in query results but hands search results the holder as one JSON
+   * object whenever {@code $meta} was asked for, even with dynamic fields named beside it.
+   */
+  private static void spreadDynamic(Object holder, Map<String, Object> out) {
+    String json = holder instanceof JsonElement j ? j.toString() : holder instanceof String s ? s : null;
+    if (json != null && JsonValues.fromJson(json) instanceof Map<?, ?> fields) {
+      fields.forEach((k, v) -> out.putIfAbsent(k.toString(), v));
+    }
   }
 
   /**

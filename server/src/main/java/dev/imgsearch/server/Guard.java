@@ -1,0 +1,113 @@
+package dev.imgsearch.server;
+
+import dev.imgsearch.core.InvalidInputException;
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+
+/**
+ * What every request passes first: the security headers of every response, the {@code Host} check on loopback
+ * (against DNS rebinding), the bearer token of the API and the {@code Content-Length} check of uploads, all
+ * before a body is read.
+ */
+final class Guard {
+  /** The Content-Security-Policy of every response: no inline script or style, nothing from elsewhere. */
+  static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+      + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+      + "form-action 'self'";
+
+  private final boolean loopback;
+  private final String token;
+  private final long maxUploadBytes;
+  private final IntSupplier port;
+
+  /**
+   * @throws InvalidInputException when {@code host} is beyond loopback without a token, the token is short or the
+   *     host unknown
+   */
+  Guard(String host, String token, long maxUploadBytes, IntSupplier port) {
+    this.loopback = isLoopback(host);
+    if (!loopback && (token == null || token.isEmpty())) {
+      throw new InvalidInputException("Refusing to serve on " + host + " without a token: that address is "
+          + "reachable from other machines, and the API would serve every indexed image to anyone. Set a bearer "
+          + "token with token(...) (at least 16 characters), or bind 127.0.0.1.");
+    }
+    if (token != null && token.length() < 16) {
+      throw new InvalidInputException("The token has " + token.length() + " characters; use at least 16 random "
+          + "characters (e.g. from: openssl rand -hex 16).");
+    }
+    this.token = token;
+    this.maxUploadBytes = maxUploadBytes;
+    this.port = port;
+  }
+
+  /** Headers for every response, the Host check, the token check and the body size check. */
+  void check(Context ctx) {
+    ctx.header("Content-Security-Policy", CSP);
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+    ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (loopback && !loopbackHost(ctx.header("Host"))) {
+      // A page elsewhere that resolves its own name to 127.0.0.1 (DNS rebinding) must not reach a loopback server.
+      int p = port.getAsInt();
+      throw new ApiException(421, "host-not-allowed", "Host not allowed",
+          "This server listens on a loopback address only; open it as http://127.0.0.1:" + p + "/ or "
+              + "http://localhost:" + p + "/.");
+    }
+    String path = ctx.path();
+    if (token != null && path.startsWith("/api/") && !path.equals("/api/openapi.json") && !authorized(ctx)) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"imgsearch\"");
+      throw new ApiException(401, "unauthorized", "Token required",
+          "This server needs a token: send the header 'Authorization: Bearer <token>' (the page asks for it "
+              + "and keeps it for this site). Ask whoever runs the server for the token.");
+    }
+    long length = ctx.contentLength();
+    if (length > maxUploadBytes + Uploads.MULTIPART_SLACK) {
+      ctx.header("Connection", "close");
+      throw Problems.tooLarge(maxUploadBytes);
+    }
+  }
+
+  private boolean authorized(Context ctx) {
+    String given;
+    String auth = ctx.header("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = auth.substring(7).trim();
+    } else {
+      given = ctx.cookie(ImageSearchServer.TOKEN_COOKIE);
+    }
+    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+        token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean loopbackHost(String hostHeader) {
+    if (hostHeader == null) {
+      return false;
+    }
+    String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      h = end < 0 ? h : h.substring(1, end);
+    } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+      h = h.substring(0, h.indexOf(':'));
+    }
+    return h.equals("localhost") || h.equals("::1") || h.matches("127(\\.\\d{1,3}){3}");
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      InetAddress a = InetAddress.getByName(host);
+      return a.isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new InvalidInputException("Unknown host '" + host + "'; bind 127.0.0.1 (the default), or an address "
+          + "of this machine.");
+    }
+  }
+}
