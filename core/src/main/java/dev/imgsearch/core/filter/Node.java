@@ -5,7 +5,7 @@ import dev.imgsearch.core.InvalidInputException;
 /**
  * The common part of the filter tree's nodes: nesting depth, rendering, and adopting filters of other classes.
  */
-abstract sealed class Node implements Filter permits Comparison, In, Like, And, Or, Not {
+abstract sealed class Node implements Filter permits Comparison, In, Like, Junction, Not {
   /**
    * The deepest tree a filter may be. A rendered tree nests at most two levels per node ({@code not (...)}), so
    * every tree renders to an expression within the parser's {@link FilterParser#MAX_NESTING}.

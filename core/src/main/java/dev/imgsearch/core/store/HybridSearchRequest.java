@@ -179,20 +179,16 @@ public final class HybridSearchRequest {
   }
 
   /** Builds a {@link HybridSearchRequest}; not thread-safe. */
-  public static final class Builder {
-    private final String collection;
+  public static final class Builder extends RequestBuilder<Builder> {
     private final List<Route> routes = new ArrayList<>();
     private RankerType ranker = RankerType.RRF;
     private int rrfK = DEFAULT_RRF_K;
     private final List<Float> weights = new ArrayList<>();
     private int topK = 10;
-    private int offset;
     private int candidates;
-    private Filter filter;
-    private final List<String> outputFields = new ArrayList<>();
 
     private Builder(String collection) {
-      this.collection = collection;
+      super(collection);
     }
 
     /** A dense route: {@code vector} against vector field {@code field}. */
@@ -236,31 +232,9 @@ public final class HybridSearchRequest {
       return this;
     }
 
-    /** Fused hits to skip first (default 0). */
-    public Builder offset(int offset) {
-      this.offset = offset;
-      return this;
-    }
-
     /** Hits each route contributes to the fusion (default max(100, topK + offset)). */
     public Builder candidates(int candidates) {
       this.candidates = candidates;
-      return this;
-    }
-
-    public Builder filter(Filter filter) {
-      this.filter = filter;
-      return this;
-    }
-
-    /** Parses and sets a filter expression ({@link Filter#parse}); null or blank means none. */
-    public Builder filter(String expression) {
-      this.filter = expression == null || expression.isBlank() ? null : Filter.parse(expression);
-      return this;
-    }
-
-    public Builder outputFields(String... fields) {
-      outputFields.addAll(List.of(fields));
       return this;
     }
 

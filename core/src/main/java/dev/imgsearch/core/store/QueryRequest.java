@@ -3,7 +3,6 @@ package dev.imgsearch.core.store;
 import com.google.common.collect.ImmutableList;
 import dev.imgsearch.core.InvalidInputException;
 import dev.imgsearch.core.filter.Filter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,45 +63,16 @@ public final class QueryRequest {
   }
 
   /** Builds a {@link QueryRequest}; not thread-safe. */
-  public static final class Builder {
-    private final String collection;
-    private Filter filter;
-    private final List<String> outputFields = new ArrayList<>();
+  public static final class Builder extends RequestBuilder<Builder> {
     private int limit = 100;
-    private int offset;
 
     private Builder(String collection) {
-      this.collection = collection;
-    }
-
-    public Builder filter(Filter filter) {
-      this.filter = filter;
-      return this;
-    }
-
-    /** Parses and sets a filter expression; null or blank matches every row. */
-    public Builder filter(String expression) {
-      this.filter = expression == null || expression.isBlank() ? null : Filter.parse(expression);
-      return this;
-    }
-
-    public Builder outputFields(String... fields) {
-      return outputFields(List.of(fields));
-    }
-
-    public Builder outputFields(List<String> fields) {
-      outputFields.addAll(fields);
-      return this;
+      super(collection);
     }
 
     /** At most this many rows (default 100). */
     public Builder limit(int limit) {
       this.limit = limit;
-      return this;
-    }
-
-    public Builder offset(int offset) {
-      this.offset = offset;
       return this;
     }
 

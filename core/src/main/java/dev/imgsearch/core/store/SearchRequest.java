@@ -96,18 +96,14 @@ public final class SearchRequest {
   }
 
   /** Builds a {@link SearchRequest}; not thread-safe. */
-  public static final class Builder {
-    private final String collection;
+  public static final class Builder extends RequestBuilder<Builder> {
     private String vectorField;
     private final List<float[]> queries = new ArrayList<>();
     private int topK = 10;
-    private int offset;
-    private Filter filter;
-    private final List<String> outputFields = new ArrayList<>();
     private final Map<String, Object> searchParams = new LinkedHashMap<>();
 
     private Builder(String collection) {
-      this.collection = collection;
+      super(collection);
     }
 
     public Builder vectorField(String vectorField) {
@@ -130,32 +126,6 @@ public final class SearchRequest {
     /** Hits per query (default 10). */
     public Builder topK(int topK) {
       this.topK = topK;
-      return this;
-    }
-
-    /** Hits to skip before the first returned one, for pagination (default 0). */
-    public Builder offset(int offset) {
-      this.offset = offset;
-      return this;
-    }
-
-    public Builder filter(Filter filter) {
-      this.filter = filter;
-      return this;
-    }
-
-    /** Parses and sets a filter expression ({@link Filter#parse}); null or blank means none. */
-    public Builder filter(String expression) {
-      this.filter = expression == null || expression.isBlank() ? null : Filter.parse(expression);
-      return this;
-    }
-
-    public Builder outputFields(String... fields) {
-      return outputFields(List.of(fields));
-    }
-
-    public Builder outputFields(List<String> fields) {
-      outputFields.addAll(fields);
       return this;
     }
 
