@@ -109,11 +109,16 @@ public final class ServerBench {
    */
   static void serve(String base, int seconds, long maxUpload) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process clients = new ProcessBuilder(java, "-Xmx" + System.getProperty("bench.clientHeap", "256m"),
+    List<String> command = new ArrayList<>();
+    String clientCpus = System.getProperty("bench.clientCpus", "");
+    if (!clientCpus.isEmpty()) {
+      command.addAll(List.of("taskset", "-c", clientCpus)); // the clients on other cores than the server
+    }
+    command.addAll(List.of(java, "-Xmx" + System.getProperty("bench.clientHeap", "256m"),
         "-Dbench.flood=" + System.getProperty("bench.flood", "oversized,corrupt,bomb"),
         "-cp", System.getProperty("java.class.path"), ServerBench.class.getName(), "--client", base,
-        String.valueOf(seconds), String.valueOf(maxUpload))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String.valueOf(seconds), String.valueOf(maxUpload)));
+    Process clients = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     Map<String, Snapshot> snapshots = new HashMap<>();
     try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(clients.getInputStream(),
         StandardCharsets.UTF_8)); var out = new java.io.PrintStream(clients.getOutputStream(), true,
