@@ -23,6 +23,13 @@ final class Guard {
   private final boolean loopback;
   private final String token;
   private final long maxUploadBytes;
+  /**
+   * An oversized body of up to this many times the limit (and at most {@link #MAX_DRAIN} bytes) is read and thrown
+   * away before the 413, so that a client that writes its whole body before reading (browsers, most HTTP clients)
+   * gets the answer instead of a reset connection; a larger one is refused at once and the connection closed.
+   */
+  private static final long DRAIN_FACTOR = 4;
+  private static final long MAX_DRAIN = 64L << 20;
   private final IntSupplier port;
 
   /**
@@ -69,9 +76,22 @@ final class Guard {
               + "and keeps it for this site). Ask whoever runs the server for the token.");
     }
     long length = ctx.contentLength();
-    if (length > maxUploadBytes + Uploads.MULTIPART_SLACK) {
-      ctx.header("Connection", "close");
+    long limit = maxUploadBytes + Uploads.MULTIPART_SLACK;
+    if (length > limit) {
+      if (length <= Math.min(DRAIN_FACTOR * limit, MAX_DRAIN)) {
+        drain(ctx); // the client sends its whole body before it reads an answer: let it, and it reads the 413
+      } else {
+        ctx.header("Connection", "close"); // too much to read for nothing: the client may see the connection close
+      }
       throw Problems.tooLarge(maxUploadBytes);
+    }
+  }
+
+  private static void drain(Context ctx) {
+    try {
+      ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (java.io.IOException e) {
+      // the client went away: nothing to answer
     }
   }
 
