@@ -22,6 +22,6 @@ cp="$server_jar:$(cat "$out/classpath.txt")"
 "$JAVA_HOME/bin/javac" --release 17 -d "$out/classes" -cp "$cp" "$here/ServerBench.java"
 echo "$(nproc) cores; $(uptime | sed 's/.*load/load/')"
 pin=(); [ -z "${SERVER_CPUS:-}" ] || pin=(taskset -c "$SERVER_CPUS")
-exec ${pin[@]+"${pin[@]}"} "${JAVA:-$JAVA_HOME/bin/java}" -Xmx"${HEAP:-512m}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec ${pin[@]+"${pin[@]}"} "${JAVA:-$JAVA_HOME/bin/java}" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx"${HEAP:-512m}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dbench.clientCpus="${CLIENT_CPUS:-}" ${BENCH_OPTS:-} -cp "$out/classes:$cp" \
   ServerBench "${1:-60}" "${2:-10000}"
