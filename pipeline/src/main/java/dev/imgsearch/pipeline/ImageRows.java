@@ -95,9 +95,25 @@ public final class ImageRows {
    */
   public static Row row(String id, String path, String source, long size, long modifiedMillis, String contentHash,
       float[] vector, Map<String, Object> metadata) {
-    Row.Builder b = Row.builder().put(IndexFields.ID, id).put(IndexFields.PATH, path)
-        .put(IndexFields.SOURCE, source).put(IndexFields.FILE_SIZE, size).put(IndexFields.MODIFIED, modifiedMillis)
-        .put(IndexFields.CONTENT_HASH, contentHash).put(IndexFields.VECTOR, vector);
+    return row(IndexSchema.standard(), id, path, source, size, modifiedMillis, contentHash, vector, metadata);
+  }
+
+  /**
+   * The row for one image in {@code schema}'s field names: no id when it is null (server-generated ids), the
+   * bookkeeping fields only when the schema keeps them. What the indexing run writes.
+   */
+  static Row row(IndexSchema schema, String id, String path, String source, long size, long modifiedMillis,
+      String contentHash, float[] vector, Map<String, Object> metadata) {
+    Row.Builder b = Row.builder();
+    if (id != null) {
+      b.put(schema.idField(), id);
+    }
+    b.put(schema.pathField(), path);
+    if (schema.bookkeeping()) {
+      b.put(IndexFields.SOURCE, source).put(IndexFields.FILE_SIZE, size).put(IndexFields.MODIFIED, modifiedMillis)
+          .put(IndexFields.CONTENT_HASH, contentHash);
+    }
+    b.put(schema.vectorField(), vector);
     metadata.forEach(b::put);
     return b.build();
   }

@@ -183,17 +183,7 @@ final class WriteStage {
   private Row row(ReadyImage r) {
     Candidate c = r.c;
     IndexSettings s = run.settings;
-    Row.Builder b = Row.builder();
-    if (s.idStrategy() != IdStrategy.AUTO) {
-      b.put(s.idField(), c.id);
-    }
-    b.put(s.pathField(), c.pathField);
-    if (s.schema().bookkeeping()) {
-      b.put(IndexFields.SOURCE, c.source).put(IndexFields.FILE_SIZE, c.size).put(IndexFields.MODIFIED, c.modified)
-          .put(IndexFields.CONTENT_HASH, c.hash);
-    }
-    b.put(s.vectorField(), r.vector);
-    c.metadata.forEach(b::put);
-    return b.build();
+    return ImageRows.row(s.schema(), s.idStrategy() == IdStrategy.AUTO ? null : c.id, c.pathField, c.source, c.size,
+        c.modified, c.hash, r.vector, c.metadata);
   }
 }
