@@ -161,7 +161,7 @@ public final class ServerBench {
     Load upload = rnd -> multipart(base + "/api/search/image?topK=10", uploads.get(rnd.nextInt(uploads.size())));
     byte[] oversized = new byte[(int) maxUpload + 512 * 1024];
     byte[] corrupt = corrupt();
-    byte[] bomb = bomb(100_000);
+    byte[] bomb = TestFiles.bombPngBytes(100_000);
     // -Dbench.flood=oversized,corrupt,bomb (the default) chooses the kinds of bad upload.
     List<byte[]> kinds = new ArrayList<>();
     for (String kind : System.getProperty("bench.flood", "oversized,corrupt,bomb").split(",")) {
@@ -363,35 +363,4 @@ public final class ServerBench {
     return b;
   }
 
-  /** A few hundred bytes of PNG that claim side x side pixels. */
-  static byte[] bomb(int side) throws IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.DataOutputStream d = new java.io.DataOutputStream(out);
-    d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-    java.io.ByteArrayOutputStream ihdr = new java.io.ByteArrayOutputStream();
-    java.io.DataOutputStream h = new java.io.DataOutputStream(ihdr);
-    h.writeInt(side);
-    h.writeInt(side);
-    h.write(new byte[] {8, 2, 0, 0, 0});
-    chunk(d, "IHDR", ihdr.toByteArray());
-    java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
-    deflater.setInput(new byte[64 * 1024]);
-    deflater.finish();
-    byte[] buf = new byte[8192];
-    int n = deflater.deflate(buf);
-    chunk(d, "IDAT", java.util.Arrays.copyOf(buf, n));
-    chunk(d, "IEND", new byte[0]);
-    return out.toByteArray();
-  }
-
-  static void chunk(java.io.DataOutputStream d, String type, byte[] data) throws IOException {
-    d.writeInt(data.length);
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    d.write(t);
-    d.write(data);
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-    crc.update(t);
-    crc.update(data);
-    d.writeInt((int) crc.getValue());
-  }
 }

@@ -100,24 +100,32 @@ public final class TestFiles {
    * Pillow's (and the decoder's default) limit.
    */
   public static Path bombPng(Path file) {
+    return bytes(file, bombPngBytes(30_000));
+  }
+
+  /**
+   * A decompression bomb's bytes: a valid, small 8-bit grey PNG whose header says {@code side x side} pixels, with
+   * the first few rows of zeros (the rest would follow in a real bomb).
+   */
+  public static byte[] bombPngBytes(int side) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       DataOutputStream d = new DataOutputStream(out);
       d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
       ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
       DataOutputStream h = new DataOutputStream(ihdr);
-      h.writeInt(30_000);
-      h.writeInt(30_000);
+      h.writeInt(side);
+      h.writeInt(side);
       h.write(new byte[] {8, 0, 0, 0, 0}); // 8-bit grey
       chunk(d, "IHDR", ihdr.toByteArray());
       Deflater deflater = new Deflater(9);
-      deflater.setInput(new byte[30_001 * 4]); // a few rows of zeros: the rest would follow in a real bomb
+      deflater.setInput(new byte[(side + 1) * 4]); // four rows of zeros, each with its filter byte
       deflater.finish();
-      byte[] buf = new byte[4096];
+      byte[] buf = new byte[8192];
       int n = deflater.deflate(buf);
       chunk(d, "IDAT", Arrays.copyOf(buf, n));
       chunk(d, "IEND", new byte[0]);
-      return bytes(file, out.toByteArray());
+      return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

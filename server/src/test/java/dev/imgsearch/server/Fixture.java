@@ -7,15 +7,9 @@ import dev.imgsearch.pipeline.IndexReport;
 import dev.imgsearch.pipeline.IndexSource;
 import dev.imgsearch.pipeline.TestFiles;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * Ten generated images in three categories (warm, cool, plain: the parent folder, indexed as metadata field
@@ -61,44 +55,13 @@ final class Fixture {
     return index;
   }
 
-  static byte[] png(Color colour) {
-    return TestFiles.encode(ColorEmbedder.solid(colour, 40, 30), "png");
-  }
-
   /** A valid, tiny PNG whose header claims {@code side x side} pixels: a decompression bomb. */
   static byte[] bomb(int side) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      DataOutputStream d = new DataOutputStream(out);
-      d.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-      ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-      DataOutputStream h = new DataOutputStream(ihdr);
-      h.writeInt(side);
-      h.writeInt(side);
-      h.write(new byte[] {8, 2, 0, 0, 0});
-      chunk(d, "IHDR", ihdr.toByteArray());
-      java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
-      deflater.setInput(new byte[64 * 1024]);
-      deflater.finish();
-      byte[] buf = new byte[8192];
-      int n = deflater.deflate(buf);
-      chunk(d, "IDAT", java.util.Arrays.copyOf(buf, n));
-      chunk(d, "IEND", new byte[0]);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestFiles.bombPngBytes(side);
   }
 
-  private static void chunk(DataOutputStream d, String type, byte[] data) throws IOException {
-    d.writeInt(data.length);
-    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-    d.write(t);
-    d.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    d.writeInt((int) crc.getValue());
+  static byte[] png(Color colour) {
+    return TestFiles.encode(ColorEmbedder.solid(colour, 40, 30), "png");
   }
 
   /** A PNG signature followed by garbage. */
