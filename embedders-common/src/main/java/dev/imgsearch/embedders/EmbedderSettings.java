@@ -24,11 +24,13 @@ import java.util.function.Supplier;
  * @param layout the graph's image layout, or null to read it off the graph or take the family's
  * @param normalize whether vectors are L2-normalised (always true for contrastive families)
  * @param decoder the image decoder, or null for {@link ImageDecoder#standard()}
+ * @param draftDecoding whether large JPEGs are decoded at a reduced size first
+ *     ({@link ImagePreprocessor.Builder#draft})
  * @param preprocessExecutor where images are decoded, or null for the common fork-join pool
  */
 public record EmbedderSettings(ModelFamily family, ModelSource source, Integer contextLength, Float logitScale,
     String inputName, String outputName, ImageLayout layout, boolean normalize, ImageDecoder decoder,
-    Executor preprocessExecutor) {
+    boolean draftDecoding, Executor preprocessExecutor) {
 
   /** Contrastive vectors are always normalised. */
   public EmbedderSettings {
@@ -111,9 +113,12 @@ public record EmbedderSettings(ModelFamily family, ModelSource source, Integer c
         .parameter("normalize", normalize).build();
   }
 
-  /** How {@code embedImages} decodes and preprocesses for {@code recipe}: the builder's decoder and executor. */
+  /**
+   * How {@code embedImages} decodes and preprocesses for {@code recipe}: the builder's decoder, draft decoding and
+   * executor.
+   */
   public ImagePreprocessor preprocessor(ImageRecipe recipe) {
-    ImagePreprocessor.Builder b = ImagePreprocessor.builder(recipe);
+    ImagePreprocessor.Builder b = ImagePreprocessor.builder(recipe).draft(draftDecoding);
     if (decoder != null) {
       b.decoder(decoder);
     }

@@ -107,6 +107,24 @@ class EmbedderBehaviourTest {
   }
 
   @Test
+  void draftDecodingIsAnOptInOfTheBuilder() {
+    // A 640x480 JPEG is at least twice VGG16's 224: with draft decoding it is decoded at 1/2 size first, so its
+    // vector moves; a PNG has no draft, so its vector stays the exact one.
+    List<ImageInput> images = List.of(ImageInput.of(TestModels.testImages().resolve("photo_640x480.jpg")),
+        ImageInput.of(TestModels.testImages().resolve("rgba_320x240.png")));
+    try (FamilyEmbedder exact = OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16")).build();
+        FamilyEmbedder draft = OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16"))
+            .draftDecoding(true).build()) {
+      assertThat(exact.preprocessor().draft()).isFalse();
+      assertThat(draft.preprocessor().draft()).isTrue();
+      List<float[]> e = exact.embedImages(images);
+      List<float[]> d = draft.embedImages(images);
+      assertThat(d.get(0)).isNotEqualTo(e.get(0));
+      assertThat(d.get(1)).isEqualTo(e.get(1));
+    }
+  }
+
+  @Test
   void anExplicitLayoutReplacesTheOneReadOffTheGraph() {
     float[] pixels = TestModels.pixels(3 * 224 * 224, 4);
     try (var read = TestModels.vgg16(); var given = OnnxEmbedders.vgg16().modelDirectory(TestModels.model("vgg16"))

@@ -1,12 +1,16 @@
 package dev.imgsearch.server;
 
+import com.google.common.util.concurrent.RateLimiter;
 import dev.imgsearch.core.InvalidInputException;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
 import java.util.function.IntSupplier;
 
 /**
@@ -27,9 +31,22 @@ final class Guard {
    * An oversized body of up to this many times the limit (and at most {@link #MAX_DRAIN} bytes) is read and thrown
    * away before the 413, so that a client that writes its whole body before reading (browsers, most HTTP clients)
    * gets the answer instead of a reset connection; a larger one is refused at once and the connection closed.
+   * A client that asked {@code Expect: 100-continue} (curl does for large bodies) has sent no body yet: it gets the
+   * 413 at once and sends none.
    */
   private static final long DRAIN_FACTOR = 4;
   private static final long MAX_DRAIN = 64L << 20;
+  /**
+   * All discarded bodies together are read at most this fast, so a flood of oversized uploads costs the server a
+   * bounded share of its CPU (about 3% of a core here) instead of all it can read: each flooding client waits longer
+   * for its 413, and searches keep their turns. A person whose photo is over the limit waits a fraction of a second.
+   */
+  static final double DRAIN_BYTES_PER_SECOND = 32 << 20;
+  /** Bodies discarded at once (each holds a server thread while it waits its turn); beyond, the connection closes. */
+  static final int MAX_DRAINS = 32;
+  private static final int DRAIN_CHUNK = 64 * 1024;
+  private final RateLimiter drainRate = RateLimiter.create(DRAIN_BYTES_PER_SECOND);
+  private final Semaphore drains = new Semaphore(MAX_DRAINS);
   private final IntSupplier port;
 
   /**
@@ -78,20 +95,39 @@ final class Guard {
     long length = ctx.contentLength();
     long limit = maxUploadBytes + Uploads.MULTIPART_SLACK;
     if (length > limit) {
-      if (length <= Math.min(DRAIN_FACTOR * limit, MAX_DRAIN)) {
-        drain(ctx); // the client sends its whole body before it reads an answer: let it, and it reads the 413
-      } else {
+      if (!expectsContinue(ctx)
+          && (length > Math.min(DRAIN_FACTOR * limit, MAX_DRAIN) || !drain(ctx))) {
         ctx.header("Connection", "close"); // too much to read for nothing: the client may see the connection close
       }
       throw Problems.tooLarge(maxUploadBytes);
     }
   }
 
-  private static void drain(Context ctx) {
+  /** Whether the client waits for a {@code 100 Continue} before it sends the body (none is sent before a 413). */
+  private static boolean expectsContinue(Context ctx) {
+    String expect = ctx.header("Expect");
+    return expect != null && expect.trim().equalsIgnoreCase("100-continue");
+  }
+
+  /**
+   * Reads the body and throws it away, at the shared {@link #DRAIN_BYTES_PER_SECOND}, so the client (which sends its
+   * whole body before it reads an answer) reads the 413; false, without reading, when {@link #MAX_DRAINS} are going.
+   */
+  private boolean drain(Context ctx) {
+    if (!drains.tryAcquire()) {
+      return false;
+    }
     try {
-      ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-    } catch (java.io.IOException e) {
-      // the client went away: nothing to answer
+      InputStream in = ctx.req().getInputStream();
+      byte[] chunk = new byte[DRAIN_CHUNK];
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        drainRate.acquire(n);
+      }
+      return true;
+    } catch (IOException e) {
+      return true; // the client went away: nothing to answer
+    } finally {
+      drains.release();
     }
   }
 

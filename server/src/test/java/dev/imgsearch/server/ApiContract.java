@@ -284,6 +284,16 @@ abstract class ApiContract {
   }
 
   @Test
+  void anOversizedUploadThatWaitsForContinueIsRefusedBeforeItsBodyIsSent() {
+    // curl sends 'Expect: 100-continue' with large bodies: the 413 comes at once, no 100 Continue, and no body is read.
+    String response = Http.raw(server.port(), "POST /api/search/image HTTP/1.1", Map.of(
+        "Content-Type", "multipart/form-data; boundary=x", "Content-Length", String.valueOf(600 * 1024),
+        "Expect", "100-continue"));
+    assertThat(Http.rawStatus(response)).isEqualTo(413);
+    assertThat(response).doesNotContain("100 Continue").contains("body-too-large");
+  }
+
+  @Test
   void badParametersAndFilters() {
     assertProblem(http.get("/api/search"), 400, "missing-query");
     assertProblem(http.get("/api/search?q=red&topK=0"), 400, "bad-parameter");
