@@ -20,22 +20,11 @@ if [ ! -x "$work/venv/bin/python" ]; then
   python3 -m venv "$work/venv"
   "$work/venv/bin/pip" install -q -r benchmarks/python/requirements.txt
 fi
-py="$work/venv/bin/python"
+venv="$work/venv"; py="$venv/bin/python"
 [ -f "$work/resnet-cost.onnx" ] || "$py" benchmarks/python/make_model.py "$work/resnet-cost.onnx"
 clip_dir="$root/embedders-onnx/src/test/resources/models/clip"
 
-port="$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-rm -rf "$work/milvus-data"
-"$work/venv/bin/milvus-lite" server --data-dir "$work/milvus-data" --host 127.0.0.1 --port "$port" \
-  > "$work/milvus.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  "$py" -c "from pymilvus import MilvusClient; MilvusClient(uri='http://127.0.0.1:$port').list_collections()" \
-    >/dev/null 2>&1 && break
-  sleep 1
-done
-uri="http://127.0.0.1:$port"
+source benchmarks/milvus-lite.sh "$work/milvus-data"
 
 java -Xss4m -cp "$cp" dev.imgsearch.benchmarks.PipelineBenchmark --images "$work/images" --generate "$n" \
   --model "resnet:$work/resnet-cost.onnx" --milvus "$uri" | tee "$work/java-resnet.txt"
