@@ -77,6 +77,26 @@ public final class LuceneBench {
     }
   }
 
+  /**
+   * The collection's bytes by file extension, as a JSON object: Lucene's formats keep the raw float vectors
+   * ({@code vec}), the quantised copies ({@code veq}), the graph ({@code vex}) and their metadata apart, so this tells
+   * what a graph search reads (graph + quantised or float vectors) from what only re-ranking reads.
+   */
+  static String sizesByExtension(Path dir) throws IOException {
+    Map<String, Long> sizes = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.filter(Files::isRegularFile).forEach(f -> {
+        String name = f.getFileName().toString();
+        String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+        sizes.merge(ext, f.toFile().length(), Long::sum);
+      });
+    }
+    StringBuilder json = new StringBuilder("{");
+    sizes.forEach((ext, bytes) -> json.append(json.length() > 1 ? ", " : "").append('"').append(ext).append("\": ")
+        .append(bytes));
+    return json.append('}').toString();
+  }
+
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** CPU seconds of the calling thread. */
@@ -405,9 +425,10 @@ public final class LuceneBench {
         String kind = kind(variant);
         String collection = kind.replace('-', '_');
         double[] built = build(store, collection, IndexSpec.of(IndexType.HNSW, params), base, dim);
-        long bytes = size(storeDir.resolve("collections").resolve(collection));
+        Path collectionDir = storeDir.resolve("collections").resolve(collection);
         System.out.printf("{\"system\": \"lucene\", \"kind\": \"%s-build\", \"seconds\": %.3f, "
-            + "\"cpu_seconds\": %.3f, \"bytes\": %d}%n", kind, built[0], built[1], bytes);
+            + "\"cpu_seconds\": %.3f, \"bytes\": %d, \"bytes_by_extension\": %s}%n", kind, built[0], built[1],
+            size(collectionDir), sizesByExtension(collectionDir));
         if (System.getenv("CEILING") != null && variant.equals("float")) {
           // The store against Lucene itself, interleaved, same index and ef (see ceiling()).
           ceiling(store, storeDir.resolve("collections").resolve(collection).resolve("index"), collection, kind,
