@@ -138,7 +138,8 @@ public abstract class EmbedderBuilder<B extends EmbedderBuilder<B, E>, E extends
    * resize target is decoded at 1/2, 1/4 or 1/8 of its size in the DCT domain first, as Pillow's
    * {@code Image.draft} does ({@link ImagePreprocessor.Builder#draft(boolean)}). About 2x faster on phone photos;
    * the vectors are close to the exact ones but not equal (measured in benchmarks/README.md), so embed a whole
-   * collection and its image queries with one setting.
+   * collection and its image queries with one setting. An {@code ImageIndex} decodes with its own setting
+   * ({@code ImageIndex.Builder.draftDecoding}), as it does with its own decoder.
    */
   public B draftDecoding(boolean draftDecoding) {
     this.draftDecoding = draftDecoding;
