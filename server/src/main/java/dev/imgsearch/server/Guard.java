@@ -38,8 +38,8 @@ final class Guard {
   private static final long MAX_DRAIN = 64L << 20;
   /**
    * All discarded bodies together are read at most this fast, so a flood of oversized uploads costs the server a
-   * bounded share of its CPU (about 3% of a core here) instead of all it can read: each flooding client waits longer
-   * for its 413, and searches keep their turns. A person whose photo is over the limit waits a fraction of a second.
+   * bounded share of its CPU instead of all it can read: each flooding client waits longer for its 413, and searches
+   * keep their turns (benchmarks/server). A person whose photo is over the limit waits a fraction of a second.
    */
   static final double DRAIN_BYTES_PER_SECOND = 32 << 20;
   /** Bodies discarded at once (each holds a server thread while it waits its turn); beyond, the connection closes. */
