@@ -38,6 +38,7 @@ import javax.imageio.ImageIO;
  *     --model clip:MODEL_DIR|resnet:MODEL.onnx|effnet:MODEL_DIR[@int8|@fp16] [--batch 32]
  *     [--milvus http://127.0.0.1:19530] [--only serial|pipeline|milvus] [--parallelism N]
  *     [--spin-wait true|false]   (OnnxOptions.spinWait; default: the SDK's, off)
+ *     [--intra-op-threads N]     (OnnxOptions.intraOpThreads; default: ONNX Runtime's, one per core)
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -58,8 +59,14 @@ public final class PipelineBenchmark {
         Integer.toString(Runtime.getRuntime().availableProcessors())));
     String only = a.getOrDefault("only", "");
     Map<String, Double> results = new LinkedHashMap<>();
-    OnnxOptions options = a.containsKey("spin-wait")
-        ? OnnxOptions.builder().spinWait(Boolean.parseBoolean(a.get("spin-wait"))).build() : OnnxOptions.defaults();
+    OnnxOptions.Builder ob = OnnxOptions.builder();
+    if (a.containsKey("spin-wait")) {
+      ob.spinWait(Boolean.parseBoolean(a.get("spin-wait")));
+    }
+    if (a.containsKey("intra-op-threads")) {
+      ob.intraOpThreads(Integer.parseInt(a.get("intra-op-threads")));
+    }
+    OnnxOptions options = ob.build();
     try (PixelEmbedder embedder = load(a.get("model"), options)) {
       System.out.printf(Locale.ROOT, "model %s (%d-d), %d images in %s, batch %d, %d processors%n",
           embedder.modelId(), embedder.dimension(), files.size(), images, batch,
