@@ -1,6 +1,7 @@
 import dev.imgsearch.image.Resampling;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The exact (Pillow-identical) resize, current implementation vs the previous one, in the same JVM: the time of one
@@ -181,8 +181,27 @@ public final class ResizeBench {
     static final int PRECISION_BITS = 32 - 8 - 2;
 
     private static final int HALF = 1 << (PRECISION_BITS - 1);
-    private static final int MAX_CACHED_TABLES = 256;
-    private static final Map<TableKey, Coefficients> TABLES = new ConcurrentHashMap<>();
+    private static final Method TABLE;
+    private static final Field KSIZE;
+    private static final Field BOUNDS;
+    private static final Field WEIGHTS;
+
+    static {
+      try {
+        TABLE = Class.forName("dev.imgsearch.image.PillowResize").getDeclaredMethod("coefficients", int.class,
+            int.class, Resampling.class, int.class, int.class);
+        TABLE.setAccessible(true);
+        Class<?> table = Class.forName("dev.imgsearch.image.PillowResize$Coefficients");
+        KSIZE = table.getDeclaredField("ksize");
+        BOUNDS = table.getDeclaredField("bounds");
+        WEIGHTS = table.getDeclaredField("weights");
+        for (Field f : new Field[] {KSIZE, BOUNDS, WEIGHTS}) {
+          f.setAccessible(true);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
 
     /**
      * Pillow's resize of a window of the output for a convolution filter, reading the source pixels where they are
@@ -419,101 +438,21 @@ public final class ResizeBench {
       return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
 
-    /** The table for output pixels {@code start .. start + count - 1} of a resize from inSize to outSize. */
-    static Coefficients coefficients(int inSize, int outSize, Resampling filter, int start, int count) {
-      TableKey key = new TableKey(inSize, outSize, filter, start, count);
-      Coefficients c = TABLES.get(key);
-      if (c == null) {
-        c = computeCoefficients(inSize, outSize, filter, start, count);
-        if (TABLES.size() >= MAX_CACHED_TABLES) {
-          TABLES.clear();
-        }
-        TABLES.put(key, c);
-      }
-      return c;
-    }
-
     /**
-     * Pillow's {@code precompute_coeffs} followed by {@code normalize_coeffs_8bpc}, for output pixels
-     * {@code start .. start + count - 1} (entry 0 of the table is output pixel {@code start}).
+     * The table for output pixels {@code start .. start + count - 1} of a resize from inSize to outSize: the current
+     * implementation's (package-private {@code PillowResize.coefficients}, by reflection, cached there), since the
+     * change left the tables as they were and replaced only the passes.
      */
-    static Coefficients computeCoefficients(int inSize, int outSize, Resampling filter, int start, int count) {
-      double scale = (double) inSize / outSize;
-      double filterscale = scale < 1.0 ? 1.0 : scale;
-      double support = support(filter) * filterscale;
-      int ksize = (int) Math.ceil(support) * 2 + 1;
-      int[] bounds = new int[count * 2];
-      int[] weights = new int[Math.multiplyExact(count, ksize)];
-      double[] k = new double[ksize];
-      double ss = 1.0 / filterscale;
-      for (int xx = 0; xx < count; xx++) {
-        double center = (start + xx + 0.5) * scale;
-        double ww = 0.0;
-        int xmin = (int) (center - support + 0.5);
-        if (xmin < 0) {
-          xmin = 0;
-        }
-        int xmax = (int) (center + support + 0.5);
-        if (xmax > inSize) {
-          xmax = inSize;
-        }
-        xmax -= xmin;
-        for (int x = 0; x < xmax; x++) {
-          double w = weight(filter, (x + xmin - center + 0.5) * ss);
-          k[x] = w;
-          ww += w;
-        }
-        for (int x = 0; x < xmax; x++) {
-          if (ww != 0.0) {
-            k[x] /= ww;
-          }
-        }
-        for (int x = 0; x < xmax; x++) {
-          double v = k[x] * (1 << PRECISION_BITS);
-          weights[xx * ksize + x] = (int) (k[x] < 0 ? -0.5 + v : 0.5 + v);
-        }
-        bounds[xx * 2] = xmin;
-        bounds[xx * 2 + 1] = xmax;
+    static Coefficients coefficients(int inSize, int outSize, Resampling filter, int start, int count) {
+      try {
+        Object c = TABLE.invoke(null, inSize, outSize, filter, start, count);
+        return new Coefficients(KSIZE.getInt(c), (int[]) BOUNDS.get(c), (int[]) WEIGHTS.get(c));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
       }
-      return new Coefficients(ksize, bounds, weights);
     }
 
     /** A resampling table: per output pixel the first source pixel, the tap count, and fixed-point weights. */
-    static final class Coefficients {
-      final int ksize;
-      final int[] bounds;
-      final int[] weights;
-
-      Coefficients(int ksize, int[] bounds, int[] weights) {
-        this.ksize = ksize;
-        this.bounds = bounds;
-        this.weights = weights;
-      }
-    }
-
-    private record TableKey(int inSize, int outSize, Resampling filter, int start, int count) {}
-
-    /** {@code Resampling.support()} (package-private there), copied. */
-    private static double support(Resampling filter) {
-      return filter == Resampling.BILINEAR ? 1.0 : 2.0;
-    }
-
-    /** {@code Resampling.weight(x)} (package-private there), copied: Pillow's bilinear and bicubic filters. */
-    private static double weight(Resampling filter, double x) {
-      if (x < 0.0) {
-        x = -x;
-      }
-      if (filter == Resampling.BILINEAR) {
-        return x < 1.0 ? 1.0 - x : 0.0;
-      }
-      final double a = -0.5;
-      if (x < 1.0) {
-        return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
-      }
-      if (x < 2.0) {
-        return (((x - 5) * x + 8) * x - 4) * a;
-      }
-      return 0.0;
-    }
+    record Coefficients(int ksize, int[] bounds, int[] weights) {}
   }
 }
